@@ -1,0 +1,58 @@
+# make run  — from a fresh clone to a running system with the demo city.
+# make test — every check CI runs (.ci/run calls it and nothing else).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pingyi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint check pytest-sqlite pytest-postgres system bench clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "  Pingyi 已启动：http://$(HOST):$(PORT)/  （按 Ctrl+C 停止）"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+system:
+	bash scripts/ensure-system.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=pingyi.settings.production SECRET_KEY=$$($(PY) -c 'print("x"*64)')-check-only \
+		ALLOWED_HOSTS=pingyi.example $(PY) manage.py check --deploy --fail-level WARNING
+
+pytest-sqlite: install system
+	env -u DATABASE_URL $(VENV)/bin/pytest
+
+pytest-postgres: install system
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest
+
+test: lint check pytest-sqlite pytest-postgres
+
+bench: install
+	$(PY) bench/import_roster.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache screenshots

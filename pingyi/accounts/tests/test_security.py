@@ -1,0 +1,121 @@
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from pingyi.accounts.models import ApiToken, LoginFailure
+from pingyi.audit.models import AuditEvent
+from pingyi.testing import PASSWORD, make_cadre, make_city, make_personas
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    city = make_city()
+    make_cadre(city.qingshan)
+    return make_personas(city)
+
+
+def login(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_every_page_carries_a_policy_without_inline_scripts(people):
+    client = Client()
+    client.force_login(people.organizer)
+    for url in [reverse("home"), reverse("cadre_list"), reverse("login"), "/api/docs"]:
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+    html = client.get(reverse("home")).content.decode()
+    # Every <script> either loads a file or carries JSON data; none runs inline code.
+    for tag in html.split("<script")[1:]:
+        head = tag.split(">", 1)[0]
+        assert "src=" in head or 'type="application/json"' in head, head
+
+
+def test_login_succeeds_and_is_logged(people):
+    client = Client()
+    response = login(client, "clerk")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert AuditEvent.objects.filter(action="login", actor=people.clerk).exists()
+
+
+def test_a_wrong_password_is_refused_in_chinese_and_logged(people):
+    response = login(Client(), "clerk", "wrong")
+    assert response.status_code == 400
+    assert "请输入一个正确的用户名和密码" in response.content.decode()
+    assert AuditEvent.objects.filter(action="login_failed", target="clerk").count() == 1
+
+
+@override_settings(LOGIN_MAX_FAILURES=5)
+def test_five_failures_lock_the_account_even_for_the_right_password(people):
+    client = Client()
+    for _ in range(5):
+        assert login(client, "clerk", "wrong").status_code == 400
+    response = login(client, "clerk")
+    assert response.status_code == 429
+    assert "登录失败次数过多" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="login_locked").count() == 1
+    # Another account is not affected.
+    assert login(Client(), "liaison").status_code == 302
+
+
+@override_settings(LOGIN_MAX_FAILURES=5)
+def test_the_lock_expires_after_the_window(people):
+    client = Client()
+    for _ in range(5):
+        login(client, "clerk", "wrong")
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    LoginFailure.objects.update(at=timezone.now() - timedelta(minutes=16))
+    assert login(client, "clerk").status_code == 302
+
+
+def test_logout_needs_a_post_and_is_logged(people):
+    client = Client()
+    client.force_login(people.clerk)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert AuditEvent.objects.filter(action="logout", actor=people.clerk).exists()
+
+
+def test_an_api_token_is_shown_once_and_works_with_the_users_scope(people):
+    client = Client()
+    client.force_login(people.clerk)
+    client.post(reverse("token_create"), {"name": "统计脚本"})
+    page = client.get(reverse("account")).content.decode()
+    token = ApiToken.objects.get(user=people.clerk)
+    plain = page.split('<code class="token">')[1].split("<")[0]
+    assert plain.startswith("pyt_") and ApiToken.hash(plain) == token.key_hash
+    assert plain not in client.get(reverse("account")).content.decode()  # only once
+
+    api = Client()
+    response = api.get("/api/v1/cadres", HTTP_AUTHORIZATION=f"Bearer {plain}")
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()["items"]] == ["张明"]
+    assert api.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plain}").json()["username"] == "clerk"
+    assert api.get("/api/v1/cadres", HTTP_AUTHORIZATION="Bearer pyt_wrong").status_code == 401
+
+    client.post(reverse("token_revoke", args=[token.pk]))
+    assert api.get("/api/v1/cadres", HTTP_AUTHORIZATION=f"Bearer {plain}").status_code == 401
+    actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert "token_create" in actions and "token_revoke" in actions
+
+
+def test_one_user_cannot_revoke_anothers_token(people):
+    token = ApiToken.objects.create(user=people.liaison, name="x", key_hash="h" * 64, hint="pyt_abc")
+    client = Client()
+    client.force_login(people.clerk)
+    assert client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_the_openapi_document_lists_the_v1_routes(people):
+    schema = Client().get("/api/openapi.json").json()
+    assert {"/api/v1/units", "/api/v1/cadres", "/api/v1/cadres/{cadre_id}"} <= set(schema["paths"])
+    page = Client().get("/api/docs").content.decode()
+    assert "cdn" not in page.lower()

@@ -1,0 +1,31 @@
+"""The JSON API (/api/v1/…, OpenAPI at /api/docs): session auth for the browser, tokens for scripts."""
+
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from pingyi.accounts.actions import touch_token
+from pingyi.accounts.models import ApiToken
+from pingyi.org.api import router as org_router
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "在「我的账号」页面创建的 API 令牌：Authorization: Bearer pyt_…"
+
+    def authenticate(self, request, token):
+        api_token = ApiToken.objects.lookup(token)
+        if api_token is None:
+            return None
+        touch_token(api_token)
+        request.user = api_token.user
+        return api_token.user
+
+
+api = NinjaAPI(
+    title="Pingyi 评议 API",
+    version="1",
+    description="单位、干部等数据接口。权限与网页一致：只返回当前用户可查看范围内的数据。",
+    docs_url="/docs",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+)
+api.add_router("/v1/", org_router)

@@ -1,0 +1,29 @@
+"""Error pages in Chinese, in the site's own layout."""
+
+from django.shortcuts import render
+
+
+def _page(request, status, title, reason):
+    return render(request, "error.html", {"status": status, "title": title, "reason": reason}, status=status)
+
+
+def forbidden(request, exception=None):
+    return _page(request, 403, "无权访问", str(exception or "") or "您的角色不能进行此操作。")
+
+
+def not_found(request, exception=None):
+    return _page(request, 404, "页面不存在", "您访问的内容不存在，或不在您的查看范围内。")
+
+
+def bad_request(request, exception=None):
+    return _page(request, 400, "请求有误", "提交的内容无法处理，请返回后重试。")
+
+
+def server_error(request):
+    # No context processors may fail here: render the bare template.
+    return render(
+        request,
+        "error.html",
+        {"status": 500, "title": "系统错误", "reason": "请稍后重试，或联系管理员。"},
+        status=500,
+    )

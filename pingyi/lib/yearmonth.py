@@ -1,0 +1,61 @@
+"""Year-months as cadre records write them: `1968.07`.
+
+Stored as a `date` on the first of the month so the database can compare and
+extract years and months; shown and exported as `YYYY.MM`.
+"""
+
+import datetime as dt
+import re
+
+_PATTERNS = [
+    re.compile(r"^(\d{4})\s*[.．]\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*[-－/]\s*(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月?$"),
+]
+
+
+class YearMonthError(ValueError):
+    """str(e) is a Chinese reason fit to show next to the field."""
+
+
+def parse(value: object) -> dt.date:
+    """Accepts `YYYY.MM`, `YYYY-MM`, `YYYY年MM月` and Excel date cells."""
+    if isinstance(value, dt.datetime):
+        return dt.date(value.year, value.month, 1)
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, 1)
+    if isinstance(value, float):
+        # Excel turns a typed 1968.10 into the number 1968.1: its month is lost.
+        raise YearMonthError(f"{value} 被 Excel 当作数字，月份可能丢失；请将该列设为文本格式后填写 YYYY.MM")
+    text = str(value).strip()
+    for pattern in _PATTERNS:
+        match = pattern.match(text)
+        if match:
+            year, month = int(match.group(1)), int(match.group(2))
+            if not 1 <= month <= 12:
+                raise YearMonthError(f"{text} 不是有效的年月（月份应为 01–12）")
+            if not 1900 <= year <= 2100:
+                raise YearMonthError(f"{text} 不是有效的年月（年份超出范围）")
+            return dt.date(year, month, 1)
+    raise YearMonthError(f"{text} 不是有效的年月，应写作 YYYY.MM，例如 1968.07")
+
+
+def fmt(value: dt.date | None) -> str:
+    return f"{value.year:04d}.{value.month:02d}" if value else ""
+
+
+def month_start(value: dt.date) -> dt.date:
+    return dt.date(value.year, value.month, 1)
+
+
+def add_months(value: dt.date, months: int) -> dt.date:
+    index = value.year * 12 + value.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def birth_bounds(ref: dt.date, min_age: int | None, max_age: int | None):
+    """(earliest, latest) birth months of those aged min_age..max_age at ref's month."""
+    month = month_start(ref)
+    latest = add_months(month, -12 * min_age) if min_age is not None else None
+    earliest = add_months(month, -12 * (max_age + 1) + 1) if max_age is not None else None
+    return earliest, latest

@@ -1,0 +1,51 @@
+from django.core.management.base import BaseCommand
+
+from pingyi.accounts.models import Role, User
+from pingyi.lib import xlsx
+from pingyi.org.actions import do_import_roster
+from pingyi.org.demo_data import build_demo_city
+from pingyi.org.models import Unit
+from pingyi.org.roster import CADRE_COLUMNS, CADRE_SHEET, UNIT_COLUMNS, UNIT_SHEET
+
+DEMO_PASSWORD = "pingyi-demo"
+
+
+def demo_workbook() -> bytes:
+    """The demo city as a roster workbook, so it enters through the same door as real data."""
+    units, cadres = build_demo_city()
+    return xlsx.write_workbook(
+        [
+            xlsx.SheetSpec(UNIT_SHEET, UNIT_COLUMNS, [[r.get(c.name) for c in UNIT_COLUMNS] for r in units]),
+            xlsx.SheetSpec(
+                CADRE_SHEET, CADRE_COLUMNS, [[r.get(c.name) for c in CADRE_COLUMNS] for r in cadres]
+            ),
+        ]
+    )
+
+
+def demo_users() -> list[tuple[str, str, str, Unit | None]]:
+    county = Unit.objects.counties().order_by("code").first()
+    township = Unit.objects.townships().within(county).order_by("code").first() if county else None
+    return [
+        ("zzb", "组织部管理员（演示）", Role.ORGANIZER, None),
+        ("leader", "市领导（演示）", Role.CITY_LEADER, None),
+        ("liaison", f"{county.name if county else ''}联络员（演示）", Role.COUNTY_LIAISON, county),
+        ("clerk", f"{township.name if township else ''}填报员（演示）", Role.TOWNSHIP_CLERK, township),
+    ]
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：虚构的示例市及其干部名册、各角色演示账号（可重复运行，结果相同）。"
+
+    def handle(self, *args, **options):
+        plan = do_import_roster(demo_workbook(), None, filename="示例市演示数据.xlsx")
+        for sheet, c in plan.counts().items():
+            self.stdout.write(f"{sheet}：新增 {c['new']}，修改 {c['changed']}，未变 {c['unchanged']}")
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, unit in demo_users():
+            user, _ = User.objects.get_or_create(username=username)
+            user.full_name, user.role, user.unit = full_name, role, unit
+            user.is_staff = user.is_superuser = False
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            self.stdout.write(f"  {username:8} {Role(role).label}{'（' + unit.name + '）' if unit else ''}")

@@ -1,0 +1,321 @@
+"""Match a read roster against the registry: what is new, what changed, what is wrong.
+
+The plan is computed in full before anything is written, so an import applies
+every row or none (spec/roster.md), and the preview shows exactly what
+confirming will do.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pingyi.lib import yearmonth
+from pingyi.lib.xlsx import CellProblem
+
+from .models import Cadre, Post, Unit
+from .roster import CADRE_SHEET, TITLE_SEPARATOR, UNIT_SHEET, CadreRow, ParsedRoster, UnitRow
+from .vocab import COUNTY_KINDS, TOWNSHIP_KINDS, Degree, Education, UnitKind
+
+NEW, CHANGED, UNCHANGED = "new", "changed", "unchanged"
+CADRE_LABELS = {
+    "name": "姓名",
+    "gender": "性别",
+    "ethnicity": "民族",
+    "birth": "出生年月",
+    "native_place": "籍贯",
+    "political_status": "政治面貌",
+    "party_joined": "入党时间",
+    "work_started": "参加工作时间",
+    "education_fulltime": "全日制学历",
+    "degree_fulltime": "全日制学位",
+    "school_fulltime": "全日制毕业院校及专业",
+    "education_inservice": "在职学历",
+    "degree_inservice": "在职学位",
+    "school_inservice": "在职毕业院校及专业",
+    "id_number": "身份证号",
+    "resume": "简历",
+}
+ALLOWED_PARENT_KINDS = {
+    UnitKind.CITY: set(),
+    **{kind: {UnitKind.CITY} for kind in COUNTY_KINDS},
+    **{kind: {UnitKind.CITY, *COUNTY_KINDS} for kind in TOWNSHIP_KINDS},
+}
+
+
+def shown(field_name: str, value) -> str:
+    """A value as the workbook writes it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return yearmonth.fmt(value)
+    if field_name.startswith("education_"):
+        return Education(value).label
+    if field_name.startswith("degree_"):
+        return Degree(value).label
+    return str(value)
+
+
+@dataclass
+class Change:
+    sheet: str
+    row: int
+    label: str
+    status: str
+    diffs: list[tuple[str, str, str]] = field(default_factory=list)  # column, old, new
+
+
+@dataclass
+class UnitOp:
+    row: UnitRow
+    existing: Unit | None
+    status: str
+
+
+@dataclass
+class CadreOp:
+    row: CadreRow
+    existing: Cadre | None
+    unit_code: str
+    status: str
+    posts_changed: bool = False
+
+
+@dataclass
+class RosterPlan:
+    units: list[UnitOp] = field(default_factory=list)
+    cadres: list[CadreOp] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    problems: list[CellProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def counts(self) -> dict:
+        result = {}
+        for sheet, ops in ((UNIT_SHEET, self.units), (CADRE_SHEET, self.cadres)):
+            result[sheet] = {s: sum(1 for op in ops if op.status == s) for s in (NEW, CHANGED, UNCHANGED)}
+        return result
+
+    def summary(self, limit: int = 500) -> dict:
+        """JSON for the preview page; lists at most `limit` changed rows and problems."""
+        listed = [c for c in self.changes if c.status != UNCHANGED]
+        return {
+            "counts": self.counts(),
+            "problem_count": len(self.problems),
+            "problems": [
+                {"sheet": p.sheet, "row": p.row, "column": p.column, "reason": p.reason}
+                for p in self.problems[:limit]
+            ],
+            "change_count": len(listed),
+            "changes": [
+                {"sheet": c.sheet, "row": c.row, "label": c.label, "status": c.status,
+                 "diffs": c.diffs}
+                for c in listed[:limit]
+            ],
+        }  # fmt: skip
+
+
+class _UnitIndex:
+    """Units as they will be after the import: the registry overlaid with the sheet."""
+
+    def __init__(self, unit_rows: list[UnitRow]):
+        self.by_code = {
+            u["code"]: (u["name"], u["kind"], u["parent__code"])
+            for u in Unit.objects.values("code", "name", "kind", "parent__code")
+        }
+        for row in unit_rows:
+            if row.code:
+                self.by_code[row.code] = (row.name, row.kind, row.parent_code)
+        self.by_name = defaultdict(list)
+        for code, (name, _kind, _parent) in self.by_code.items():
+            self.by_name[name].append(code)
+
+    def path(self, code: str) -> str | None:
+        parts, seen = [], set()
+        while code:
+            if code in seen or code not in self.by_code:
+                return None
+            seen.add(code)
+            parts.append(code)
+            code = self.by_code[code][2]
+        return "".join(f"{c}/" for c in reversed(parts))
+
+    def resolve(self, ref: str) -> tuple[str | None, str]:
+        """A 单位 cell → (code, reason it could not be resolved)."""
+        if "/" in ref:
+            parent_name, name = (part.strip() for part in ref.rsplit("/", 1))
+            codes = [
+                c for c in self.by_name.get(name, [])
+                if (p := self.by_code[c][2]) and self.by_code.get(p, ("",))[0] == parent_name
+            ]  # fmt: skip
+        else:
+            codes = self.by_name.get(ref, [])
+        if len(codes) == 1:
+            return codes[0], ""
+        if not codes:
+            return None, f"找不到单位「{ref}」，请先在「单位」工作表中列出"
+        options = "、".join(
+            f"{self.by_code.get(self.by_code[c][2], (c,))[0]}/{self.by_code[c][0]}" for c in codes
+        )
+        return None, f"单位「{ref}」有重名，请写作 上级名称/名称（{options}）"
+
+
+def plan_roster(parsed: ParsedRoster, scope: Unit | None) -> RosterPlan:
+    """`scope` is the unit whose subtree the user may change; None means everything."""
+    plan = RosterPlan(problems=list(parsed.problems))
+    index = _UnitIndex(parsed.units)
+    _plan_units(plan, parsed.units, index, scope)
+    _plan_cadres(plan, parsed.cadres, index, scope)
+    plan.problems.sort(key=lambda p: (p.sheet != UNIT_SHEET, p.row))
+    return plan
+
+
+def _in_scope(path: str | None, scope: Unit | None) -> bool:
+    return scope is None or bool(path and path.startswith(scope.path))
+
+
+def _plan_units(plan: RosterPlan, rows: list[UnitRow], index: _UnitIndex, scope):
+    existing = {u.code: u for u in Unit.objects.select_related("parent")}
+    seen = {}
+    for row in rows:
+
+        def problem(column, reason, row=row):
+            plan.problems.append(CellProblem(UNIT_SHEET, row.row, column, reason))
+
+        if not row.code:
+            continue
+        if row.code in seen:
+            problem("区划代码", f"与第{seen[row.code]}行重复")
+            continue
+        seen[row.code] = row.row
+        if row.parent_code:
+            parent = index.by_code.get(row.parent_code)
+            if parent is None:
+                problem("上级区划代码", f"{row.parent_code} 既不在本表中，也不在系统中")
+            elif row.kind and parent[1] not in ALLOWED_PARENT_KINDS[row.kind]:
+                problem("上级区划代码", f"{row.kind}级单位的上级不能是{parent[1]}（{parent[0]}）")
+            elif index.path(row.code) is None:
+                problem("上级区划代码", "上级关系形成循环")
+        unit = existing.get(row.code)
+        diffs = []
+        if unit:
+            old_parent = unit.parent.code if unit.parent_id else None
+            for column, old, new in (
+                ("单位名称", unit.name, row.name),
+                ("类型", unit.kind, row.kind),
+                ("上级区划代码", old_parent or "", row.parent_code or ""),
+                ("常住人口", shown("", unit.population), shown("", row.population)),
+            ):
+                if old != new:
+                    diffs.append((column, old, new))
+        status = NEW if unit is None else CHANGED if diffs else UNCHANGED
+        if status != UNCHANGED:
+            old_ok = unit is None or _in_scope(unit.path, scope)
+            if not (old_ok and _in_scope(index.path(row.code), scope)):
+                problem("区划代码", f"单位「{row.name}」不在您的管理范围内，不能新增或修改")
+        plan.units.append(UnitOp(row, unit, status))
+        plan.changes.append(Change(UNIT_SHEET, row.row, f"{row.name}（{row.code}）", status, diffs))
+
+
+def _match_existing(rows: list[CadreRow]) -> tuple[dict, dict]:
+    id_numbers = [r.values["id_number"] for r in rows if r.values["id_number"]]
+    names = list({r.values["name"] for r in rows if r.values["name"]})
+    by_id, by_name_birth = {}, defaultdict(list)
+    for chunk in _chunks(id_numbers):
+        for cadre in Cadre.objects.filter(id_number__in=chunk).select_related("unit"):
+            by_id[cadre.id_number] = cadre
+    for chunk in _chunks(names):
+        for cadre in Cadre.objects.filter(name__in=chunk).select_related("unit"):
+            by_name_birth[(cadre.name, cadre.birth)].append(cadre)
+    return by_id, by_name_birth
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _current_posts(cadres: list[Cadre]) -> dict[int, list[Post]]:
+    posts = defaultdict(list)
+    ids = [c.pk for c in cadres]
+    for chunk in _chunks(ids):
+        for post in Post.objects.current().filter(cadre_id__in=chunk).order_by("id"):
+            posts[post.cadre_id].append(post)
+    return posts
+
+
+def _find(row: CadreRow, by_id, by_name_birth) -> tuple[Cadre | None, str]:
+    values = row.values
+    if values["id_number"] and values["id_number"] in by_id:
+        return by_id[values["id_number"]], ""
+    candidates = by_name_birth.get((values["name"], values["birth"]), [])
+    if values["id_number"]:
+        # Someone recorded without a number, now given one.
+        candidates = [c for c in candidates if not c.id_number]
+    if len(candidates) > 1:
+        return None, "系统中有多名同名且出生年月相同的干部，请填写身份证号以区分"
+    return (candidates[0] if candidates else None), ""
+
+
+def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scope):
+    by_id, by_name_birth = _match_existing(rows)
+    matched = {}
+    for row in rows:
+
+        def problem(column, reason, row=row):
+            plan.problems.append(CellProblem(CADRE_SHEET, row.row, column, reason))
+
+        code, reason = index.resolve(row.unit_ref) if row.unit_ref else (None, "")
+        if reason:
+            problem("单位", reason)
+        cadre, reason = _find(row, by_id, by_name_birth)
+        if reason:
+            problem("身份证号", reason)
+        key = cadre.pk if cadre else (row.values["id_number"] or (row.values["name"], row.values["birth"]))
+        if key in matched:
+            problem("姓名", f"与第{matched[key]}行是同一人")
+            continue
+        matched[key] = row.row
+        plan.cadres.append(CadreOp(row, cadre, code or "", NEW))
+    posts = _current_posts([op.existing for op in plan.cadres if op.existing])
+    for op in plan.cadres:
+        diffs = _cadre_diffs(op, posts.get(op.existing.pk, []) if op.existing else [])
+        if op.existing:
+            op.status = CHANGED if diffs else UNCHANGED
+            op.posts_changed = any(column in POST_COLUMNS for column, _, _ in diffs)
+        if op.status != UNCHANGED and op.unit_code:
+            old_ok = op.existing is None or _in_scope(op.existing.unit.path, scope)
+            if not (old_ok and _in_scope(index.path(op.unit_code), scope)):
+                plan.problems.append(
+                    CellProblem(CADRE_SHEET, op.row.row, "单位", f"「{op.row.unit_ref}」不在您的管理范围内")
+                )
+        label = f"{op.row.values['name']}（{op.row.unit_ref}）"
+        plan.changes.append(Change(CADRE_SHEET, op.row.row, label, op.status, diffs))
+
+
+POST_COLUMNS = {"单位", "现任职务", "任现职时间"}
+
+
+def current_post_start(posts: list[Post]) -> dt.date | None:
+    return max((p.start for p in posts), default=None)
+
+
+def _cadre_diffs(op: CadreOp, posts: list[Post]) -> list[tuple[str, str, str]]:
+    row, cadre = op.row, op.existing
+    if cadre is None:
+        return []
+    diffs = [
+        (CADRE_LABELS[name], shown(name, getattr(cadre, name)), shown(name, value))
+        for name, value in row.values.items()
+        if (getattr(cadre, name) or None) != (value or None)
+    ]
+    if cadre.unit.code != op.unit_code:
+        diffs.append(("单位", cadre.unit.name, row.unit_ref))
+    old_titles = sorted(p.title for p in posts)
+    if old_titles != sorted(row.titles) or any(p.unit_id != cadre.unit_id for p in posts):
+        diffs.append(("现任职务", TITLE_SEPARATOR.join(p.title for p in posts),
+                      TITLE_SEPARATOR.join(row.titles)))  # fmt: skip
+    if current_post_start(posts) != row.post_start:
+        diffs.append(("任现职时间", shown("", current_post_start(posts)), shown("", row.post_start)))
+    return diffs

@@ -1,0 +1,242 @@
+import datetime as dt
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.access import (
+    can_edit,
+    get_cadre_or_404,
+    get_unit_or_404,
+    require_edit,
+    scope_unit,
+    visible_cadres,
+    visible_units,
+)
+from pingyi.audit.actions import record
+from pingyi.audit.models import Action
+
+from . import actions
+from .filters import CadreFilterForm
+from .forms import CadreForm, UnitForm
+from .models import Cadre, Post, RosterImport
+from .roster_export import export_filename, roster_workbook, template_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def home(request):
+    today = dt.date.today()
+    units = visible_units(request.user)
+    cadres = visible_cadres(request.user)
+    chiefs = cadres.chiefs(today)
+    counties = units.counties().annotate(
+        township_count=Count("children", filter=Q(children__kind__in=["乡", "镇", "街道"]))
+    )
+    ages = [c.age_on(today) for c in chiefs.only("birth")]
+    bands = [("≤35", 0, 35), ("36–40", 36, 40), ("41–45", 41, 45), ("46–50", 46, 50),
+             ("51–55", 51, 55), ("≥56", 56, 200)]  # fmt: skip
+    chart = {
+        "labels": [b[0] for b in bands],
+        "values": [sum(1 for a in ages if lo <= a <= hi) for _, lo, hi in bands],
+    }
+    return render(
+        request,
+        "org/home.html",
+        {
+            "today": today,
+            "unit_count": units.townships().count(),
+            "cadre_count": cadres.count(),
+            "chief_count": len(ages),
+            "mean_age": round(sum(ages) / len(ages), 1) if ages else None,
+            "counties": counties,
+            "age_chart": chart,
+            "scope": scope_unit(request.user),
+            "recent_imports": RosterImport.objects.filter(created_by=request.user)[:5],
+        },
+    )
+
+
+def unit_tree(request):
+    units = list(
+        visible_units(request.user).annotate(cadre_count=Count("cadres", distinct=True)).order_by("path")
+    )
+    return render(request, "org/unit_tree.html", {"units": units})
+
+
+def unit_detail(request, pk):
+    unit = get_unit_or_404(request.user, pk)
+    today = dt.date.today()
+    current = Post.objects.current().select_related("unit")
+    cadres = (
+        visible_cadres(request.user)
+        .within(unit)
+        .select_related("unit")
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+        .order_by("unit__path", "id")
+    )
+    children = visible_units(request.user).filter(parent=unit).annotate(cadre_count=Count("cadres"))
+    return render(
+        request,
+        "org/unit_detail.html",
+        {"unit": unit, "cadres": cadres[:300], "cadre_total": cadres.count(),
+         "children": children, "today": today},
+    )  # fmt: skip
+
+
+def unit_edit(request, pk):
+    require_edit(request.user)
+    unit = get_unit_or_404(request.user, pk)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        fresh = type(unit).objects.get(pk=unit.pk)
+        actions.do_update_unit(
+            fresh, name=form.cleaned_data["name"], population=form.cleaned_data["population"],
+            user=request.user, request=request,
+        )  # fmt: skip
+        messages.success(request, "单位信息已保存")
+        return redirect("unit_detail", pk=unit.pk)
+    return render(request, "org/unit_form.html", {"unit": unit, "form": form})
+
+
+def _filtered_cadres(request):
+    form = CadreFilterForm(request.GET or None, visible_units(request.user).order_by("path"))
+    cadres = form.apply(visible_cadres(request.user))
+    return form, cadres
+
+
+def cadre_list(request):
+    form, cadres = _filtered_cadres(request)
+    current = Post.objects.current().order_by("id")
+    cadres = (
+        cadres.select_related("unit", "unit__parent")
+        .prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+        .order_by("unit__path", "id")
+    )
+    page = Paginator(cadres, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "org/cadre_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": dt.date.today()},
+    )
+
+
+def cadre_export(request):
+    _form, cadres = _filtered_cadres(request)
+    units = visible_units(request.user)
+    content = roster_workbook(units, cadres)
+    record(
+        Action.ROSTER_EXPORT,
+        request=request,
+        summary=f"导出 {cadres.count()} 名干部",
+        detail={"filters": request.GET.dict()},
+    )
+    return _xlsx_response(content, export_filename())
+
+
+def cadre_detail(request, pk):
+    cadre = get_cadre_or_404(request.user, pk)
+    posts = cadre.posts.select_related("unit", "unit__parent").order_by("end", "-start")
+    return render(
+        request,
+        "org/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "age": cadre.age_on(dt.date.today()),
+            "current_posts": [p for p in posts if p.end is None],
+            "past_posts": [p for p in posts if p.end is not None],
+            "entries": cadre.resume_entries.all(),
+            "can_edit": can_edit(request.user),
+        },
+    )
+
+
+def cadre_edit(request, pk):
+    require_edit(request.user)
+    cadre = get_cadre_or_404(request.user, pk)
+    form = CadreForm(request.POST or None, instance=cadre)
+    if request.method == "POST" and form.is_valid():
+        fresh = Cadre.objects.get(pk=cadre.pk)  # the form has already written into `cadre`
+        actions.do_update_cadre(fresh, form.changes(), request.user, request=request)
+        messages.success(request, "干部信息已保存")
+        return redirect("cadre_detail", pk=cadre.pk)
+    return render(
+        request, "org/cadre_form.html", {"cadre": cadre, "form": form}, status=400 if form.errors else 200
+    )
+
+
+def roster_template(request):
+    return _xlsx_response(template_workbook(), "干部名册导入模板.xlsx")
+
+
+def roster_upload(request):
+    require_edit(request.user)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要上传的 .xlsx 文件")
+            return redirect("roster_upload")
+        if upload.size > settings.ROSTER_MAX_BYTES:
+            limit = settings.ROSTER_MAX_BYTES // (1024 * 1024)
+            messages.error(request, f"文件过大（{upload.size / 1024 / 1024:.1f} MB），上限为 {limit} MB。")
+            return redirect("roster_upload")
+        staged = actions.do_stage_roster(request.user, upload.name, upload.read())
+        return redirect("roster_preview", pk=staged.pk)
+    imports = RosterImport.objects.filter(created_by=request.user)[:20]
+    return render(request, "org/roster_upload.html", {"imports": imports})
+
+
+def _staged_or_404(request, pk) -> RosterImport:
+    # An upload is private to the person who made it.
+    staged = RosterImport.objects.filter(pk=pk, created_by=request.user).first()
+    if staged is None:
+        raise Http404("导入记录不存在")
+    return staged
+
+
+def roster_preview(request, pk):
+    staged = _staged_or_404(request, pk)
+    status = 400 if staged.status == RosterImport.Status.REJECTED else 200
+    return render(request, "org/roster_preview.html", {"staged": staged, "s": staged.summary}, status=status)
+
+
+@require_POST
+def roster_confirm(request, pk):
+    require_edit(request.user)
+    staged = _staged_or_404(request, pk)
+    if "discard" in request.POST:
+        actions.do_discard_roster(staged)
+        messages.info(request, "已放弃本次导入，未写入任何数据")
+        return redirect("roster_upload")
+    try:
+        plan = actions.do_confirm_roster(staged, request.user, request=request)
+    except actions.RosterRejected as exc:
+        # The registry changed since the preview; nothing was written.
+        staged.summary = exc.plan.summary()
+        staged.status = RosterImport.Status.REJECTED
+        staged.content = b""
+        staged.save(update_fields=["summary", "status", "content"])
+        messages.error(request, str(exc))
+        return redirect("roster_preview", pk=staged.pk)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("roster_preview", pk=staged.pk)
+    counts = plan.counts()["干部名册"]
+    messages.success(
+        request,
+        f"导入完成：新增 {counts['new']} 人，修改 {counts['changed']} 人，未变 {counts['unchanged']} 人",
+    )
+    return redirect("roster_preview", pk=staged.pk)

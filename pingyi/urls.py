@@ -1,0 +1,15 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("pingyi.accounts.urls")),
+    path("", include("pingyi.audit.urls")),
+    path("", include("pingyi.org.urls")),
+    path("api/", api.urls),
+]
+
+handler403 = "pingyi.lib.errors.forbidden"
+handler404 = "pingyi.lib.errors.not_found"
+handler400 = "pingyi.lib.errors.bad_request"
+handler500 = "pingyi.lib.errors.server_error"

@@ -129,22 +129,18 @@ def _open_archive(data: bytes, max_bytes: int) -> zipfile.ZipFile:
     return archive
 
 
-def _xml(archive: zipfile.ZipFile, part: str) -> ElementTree.Element:
-    return _guarded(ElementTree.fromstring, _guarded(archive.read, part))
-
-
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → its XML part inside the zip."""
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in _xml(archive, "xl/_rels/workbook.xml.rels")}
+    """Sheet name → its XML part, following xl/workbook.xml and its relationships."""
+    rels, book = (
+        _guarded(ElementTree.fromstring, _guarded(archive.read, part))
+        for part in ("xl/_rels/workbook.xml.rels", "xl/workbook.xml")
+    )
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
     parts = {}
-    for element in _xml(archive, "xl/workbook.xml").iter():
-        if not element.tag.endswith("}sheet"):
-            continue
-        rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+    for sheet in (element for element in book.iter() if element.tag.endswith("}sheet")):
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
         target = targets.get(rid, "")
-        parts[element.get("name", "")] = (
-            target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-        )
+        parts[sheet.get("name", "")] = target[1:] if target.startswith("/") else normpath(join("xl", target))
     return parts
 
 
@@ -161,14 +157,6 @@ def _check_header_merges(archive: zipfile.ZipFile, part: str | None, sheet: str)
     header = [ref for ref in refs if _guarded(range_boundaries, ref)[1] == 1]
     if header:
         raise WorkbookError(f"工作表「{sheet}」表头有合并单元格（{'、'.join(header)}），请取消合并后再上传。")
-
-
-def _header_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _cell_value(cell) -> tuple[object, str | None]:
@@ -196,7 +184,7 @@ def _read_sheet(ws, name: str, required: list[str], optional: list[str]):
     known = set(required) | set(optional)
     positions: dict[str, int] = {}
     for idx, cell in enumerate(next(rows, ())):
-        text = _header_text(cell.value)
+        text = str(_cell_value(cell)[0] or "")
         if text not in known:
             continue
         if text in positions:

@@ -34,6 +34,10 @@ EXAMPLE_CADRE = [
 ]  # fmt: skip
 
 
+UNIT_REF_INDEX = [c.name for c in CADRE_COLUMNS].index("单位")
+RESUME_INDEX = [c.name for c in CADRE_COLUMNS].index("简历")
+
+
 def unit_row(unit: Unit) -> list:
     return [unit.code, unit.name, unit.kind, unit.parent.code if unit.parent_id else None, unit.population]
 
@@ -72,11 +76,23 @@ def roster_workbook(units, cadres) -> bytes:
     )
 
 
-def template_workbook() -> bytes:
+def template_workbook(units) -> bytes:
+    """The units the user already has (so rows can name them), and one example cadre.
+
+    Fictional example units only in an empty system: examples that shared codes
+    with real units would change them when the template is imported as it is.
+    """
+    units = list(units.select_related("parent").order_by("path"))
+    unit_rows = [unit_row(u) for u in units] or EXAMPLE_UNITS
+    example = list(EXAMPLE_CADRE)
+    township = next((u for u in units if u.is_township), None)
+    if township:
+        example[UNIT_REF_INDEX] = township.qualified_name()
+        example[RESUME_INDEX] = example[RESUME_INDEX].replace("东城区青山镇", township.name)
     return xlsx.write_workbook(
         [
-            xlsx.SheetSpec(UNIT_SHEET, UNIT_COLUMNS, EXAMPLE_UNITS),
-            xlsx.SheetSpec(CADRE_SHEET, CADRE_COLUMNS, [EXAMPLE_CADRE]),
+            xlsx.SheetSpec(UNIT_SHEET, UNIT_COLUMNS, unit_rows),
+            xlsx.SheetSpec(CADRE_SHEET, CADRE_COLUMNS, [example]),
         ],
         instructions=INSTRUCTIONS,
     )

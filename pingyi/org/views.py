@@ -179,7 +179,7 @@ def cadre_edit(request, pk):
 
 
 def roster_template(request):
-    return _xlsx_response(template_workbook(), "干部名册导入模板.xlsx")
+    return _xlsx_response(template_workbook(visible_units(request.user)), "干部名册导入模板.xlsx")
 
 
 def roster_upload(request):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import math
 import os
 import time
 import zipfile
@@ -137,6 +138,17 @@ def test_optional_sheet_is_read_when_present_and_skipped_when_absent():
     assert list(sheets) == ["干部名册"]
 
 
+def test_a_wrong_dimension_record_does_not_hide_columns():
+    good = make_xlsx({"干部名册": [["姓名", "出生年月"], ["甲", "1960.01"]]})
+    archive = zipfile.ZipFile(io.BytesIO(good))
+    entries = {name: archive.read(name) for name in archive.namelist()}
+    sheet = entries["xl/worksheets/sheet1.xml"]
+    assert b'<dimension ref="A1:B2"/>' in sheet
+    entries["xl/worksheets/sheet1.xml"] = sheet.replace(b'ref="A1:B2"', b'ref="A1"')
+    sheets, _ = read_workbook(make_zip(entries), ROSTER)
+    assert sheets["干部名册"].rows == [(2, {"姓名": "甲", "出生年月": "1960.01"})]
+
+
 # Reading: problems in single cells
 
 
@@ -210,11 +222,13 @@ def test_password_protected_workbook():
     )
 
 
-def test_old_xls_workbook():
+def test_old_xls_workbook_and_old_doc():
     data = OLE_MAGIC + bytes(504) + "Workbook".encode("utf-16-le") + bytes(1000)
     message = error_of(data)
     assert "旧版 Excel 格式（.xls）" in message
     assert ".xlsx" in message
+    data = OLE_MAGIC + bytes(504) + "WordDocument".encode("utf-16-le") + bytes(1000)
+    assert "Word 文档，不是 Excel 工作簿" in error_of(data)
 
 
 def test_word_document():
@@ -389,6 +403,22 @@ def test_template_layout_dropdown_and_instructions():
     assert ws["G2"].alignment.wrap_text
 
 
+def _timed(call, limit):
+    """CPU seconds of the faster of at most two runs.
+
+    Other test suites share this machine's cores, so one slow run proves little; a real
+    regression is slow twice. CPU time rather than wall time keeps waiting out of it.
+    """
+    best = math.inf
+    for _ in range(2):
+        started = time.process_time()
+        result = call()
+        best = min(best, time.process_time() - started)
+        if best < limit:
+            break
+    return best, result
+
+
 def test_large_round_trip_is_fast():
     rows = [
         [
@@ -405,15 +435,13 @@ def test_large_round_trip_is_fast():
     ]
     spec = _roster_spec(rows)
     spec.columns += [ColumnSpec(f"其他{c}") for c in range(12)]
+    required = {"干部名册": [c.name for c in spec.columns]}
 
-    started = time.perf_counter()
-    data = write_workbook([spec])
-    written = time.perf_counter()
-    sheets, problems = read_workbook(data, {"干部名册": [c.name for c in spec.columns]})
-    finished = time.perf_counter()
+    write_seconds, data = _timed(lambda: write_workbook([spec]), 5)
+    read_seconds, (sheets, problems) = _timed(lambda: read_workbook(data, required), 5)
 
-    assert written - started < 5
-    assert finished - written < 5
+    assert write_seconds < 5
+    assert read_seconds < 5
     assert problems == []
     assert len(sheets["干部名册"].rows) == 10_000
-    assert sheets["干部名册"].rows[-1][1]["身份证号"] == "110105190000009999"
+    assert sheets["干部名册"].rows[-1] == (10_001, dict(zip(required["干部名册"], rows[-1], strict=True)))

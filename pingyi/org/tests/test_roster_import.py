@@ -29,7 +29,7 @@ def problems_of(data, user=None):
 
 
 def test_template_imports_and_exports_back_unchanged():
-    plan = do_import_roster(template_workbook(), None)
+    plan = do_import_roster(template_workbook(Unit.objects.none()), None)
     assert plan.counts() == {
         "单位": {"new": 3, "changed": 0, "unchanged": 0},
         "干部名册": {"new": 1, "changed": 0, "unchanged": 0},
@@ -47,6 +47,20 @@ def test_template_imports_and_exports_back_unchanged():
     assert snapshot() == before
     # And the export of the re-import is the same workbook, value for value.
     assert _values(roster_workbook(Unit.objects.all(), Cadre.objects.all())) == _values(exported)
+
+
+def test_the_template_lists_the_users_units_and_imports_without_changing_them():
+    city = make_city()
+    people = make_personas(city)
+    from pingyi.accounts.access import visible_units
+
+    data = template_workbook(visible_units(people.liaison))
+    sheets, _ = xlsx.read_workbook(data, {"单位": ["单位名称"], "干部名册": ["单位"]})
+    assert [r["单位名称"] for _, r in sheets["单位"].rows] == ["东城区", "文昌街道", "青山镇"]
+    assert [r["单位"] for _, r in sheets["干部名册"].rows] == ["东城区/文昌街道"]
+    plan = do_import_roster(data, people.liaison)
+    assert plan.counts()["单位"] == {"new": 0, "changed": 0, "unchanged": 3}
+    assert Cadre.objects.get().unit == city.wenchang
 
 
 def _values(data):

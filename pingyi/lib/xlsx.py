@@ -153,7 +153,7 @@ def _check_header_merges(archive: zipfile.ZipFile, part: str | None, sheet: str)
     start = xml.find(b"mergeCell")
     if start < 0:
         return
-    refs = [ref.decode() for ref in _MERGE_RE.findall(xml, start - 10)]
+    refs = [ref.decode("latin-1") for ref in _MERGE_RE.findall(xml, start - 10)]
     header = [ref for ref in refs if _guarded(range_boundaries, ref)[1] == 1]
     if header:
         raise WorkbookError(f"工作表「{sheet}」表头有合并单元格（{'、'.join(header)}），请取消合并后再上传。")
@@ -233,28 +233,22 @@ def read_workbook(
     archive = _open_archive(data, max_bytes)
     wb = _guarded(lambda: openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False))
     try:
-        by_name: dict[str, str] = {}
-        for actual in wb.sheetnames:
-            by_name.setdefault(actual.strip(), actual)
+        # wb.worksheets leaves out chart sheets, which have no cells to read.
+        by_name = {ws.title.strip(): ws for ws in reversed(wb.worksheets)}
         missing = [name for name in required if name.strip() not in by_name]
         if missing:
-            raise WorkbookError(f"缺少工作表{_quote(missing)}。现有工作表：{_quote(wb.sheetnames)}。")
+            existing = _quote(wb.sheetnames) or "（无）"
+            raise WorkbookError(f"缺少工作表{_quote(missing)}。现有工作表：{existing}。")
         parts = _sheet_parts(archive)
         sheets: dict[str, Sheet] = {}
         problems: list[CellProblem] = []
         for name in dict.fromkeys([*required, *optional]):
-            actual = by_name.get(name.strip())
-            if actual is None:
+            ws = by_name.get(name.strip())
+            if ws is None:
                 continue
-            _check_header_merges(archive, parts.get(actual), name)
-            sheet, sheet_problems = _read_sheet(
-                _guarded(wb.__getitem__, actual),
-                name,
-                required.get(name, []),
-                optional.get(name, []),
-            )
-            sheets[name] = sheet
-            problems.extend(sheet_problems)
+            _check_header_merges(archive, parts.get(ws.title), name)
+            sheets[name], found = _read_sheet(ws, name, required.get(name, []), optional.get(name, []))
+            problems.extend(found)
     finally:
         wb.close()
     if required and not any(sheets[name].rows for name in required):

@@ -44,7 +44,9 @@ def generate(count: int, seed: int = 7):
         seen.add((name, year, month))
         unit = rng.choice(townships)
         # The block of 1,000 in the address code keeps every number unique.
-        first17 = f"3799{len(cadres) // 1000:02d}{year}{month:02d}{rng.randint(1, 28):02d}{len(cadres) % 1000:03d}"
+        first17 = (
+            f"3799{len(cadres) // 1000:02d}{year}{month:02d}{rng.randint(1, 28):02d}{len(cadres) % 1000:03d}"
+        )
         start = rng.randint(2016, 2025)
         resume = "\n".join(
             [

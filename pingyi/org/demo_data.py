@@ -859,31 +859,41 @@ class _CareerWriter:
         if rung == "V":
             if local and rng.random() < 0.8:
                 return rng.choice(home.townships).post("vice")
-            return self._claim(cadre, self._bureau_heads(home, year), start, end)
+            return self._claim(cadre, self._bureau_heads(home, year), start, end) or (
+                self._office_deputy(home, year)
+            )
+        # A single-seat post already taken for the whole period falls back to the next choice.
         if rung == "C":
             chance = {"township": 0.75, "pipeline": 0.7}.get(cadre.track, 0)
-            if rng.random() < chance:
-                return self._claim_township(cadre, "chief_full", start, end)
-            return self._claim(cadre, self._bureau_heads(home, year), start, end)
+            return (
+                (rng.random() < chance and self._claim_township(cadre, "chief_full", start, end))
+                or self._claim(cadre, self._bureau_heads(home, year), start, end)
+                or self._office_deputy(home, year)
+            )
         if rung == "K":
-            if cadre.track == "pipeline":
-                return self._claim_township(cadre, "secretary", start, end)
-            return self._claim(cadre, self._key_offices(home), start, end)
+            return (
+                (cadre.track == "pipeline" and self._claim_township(cadre, "secretary", start, end))
+                or (cadre.track == "pipeline" and self._claim_township(cadre, "chief_full", start, end))
+                or self._claim(cadre, self._key_offices(home), start, end)
+                or self._claim(cadre, self._bureau_heads(home, year), start, end)
+                or f"{home.name}委组织部副部长"
+            )
         if rung == "PJ":
             return self._junior_county_post(cadre, start, end)
         return self._senior_county_post(cadre, start, end)
 
-    def _claim(self, cadre: Cadre, candidates: list[str], start: int, end: int) -> str:
+    def _claim(self, cadre: Cadre, candidates: list[str], start: int, end: int) -> str | None:
+        """The first single-seat post free for the whole period, now held by this cadre."""
         for post in candidates:
             if post != cadre.post and self.registry.is_free(post, start, end):
                 self.registry.hold(post, start, end)
                 return post
-        return candidates[0]
+        return None
 
     def _shuffled(self, items):
         return self.rng.sample(list(items), len(items))
 
-    def _claim_township(self, cadre: Cadre, slot: str, start: int, end: int) -> str:
+    def _claim_township(self, cadre: Cadre, slot: str, start: int, end: int) -> str | None:
         near = cadre.county if cadre.township or cadre.direct else cadre.base
         others = [t for c in self.counties if c is not near for t in c.townships]
         townships = self._shuffled(near.townships) + self._shuffled(others)
@@ -970,7 +980,7 @@ class _CareerWriter:
             for c in [county, *self._shuffled(self.counties)]
             for role in self._shuffled(roles)
         ]
-        return self._claim(cadre, [*candidates, vice_head], start, end)
+        return self._claim(cadre, candidates, start, end) or vice_head
 
     def _senior_county_post(self, cadre: Cadre, start: int, end: int) -> str:
         candidates = []
@@ -980,7 +990,7 @@ class _CareerWriter:
             for role in ("deputy_secretary", "executive", "organization"):
                 candidates.append(COUNTY_ROLES[role][1].format(C=c.name, L=c.level))
         candidates += [f"{bureau}局长" for bureau in CITY_BUREAUS]
-        return self._claim(cadre, [*self._shuffled(candidates), "示例市委副秘书长"], start, end)
+        return self._claim(cadre, self._shuffled(candidates), start, end) or "示例市委副秘书长"
 
 
 # ---------------------------------------------------------------------- names and numbers

@@ -2,6 +2,7 @@
 
 import re
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 
@@ -258,13 +259,13 @@ def test_resumes_are_contiguous_except_the_two_malformed_lines(city):
         start, _, text = entries[-1]
         assert start == month(row["任现职时间"])
         assert text.endswith(row["现任职务"])
-        assert text.startswith(tuple(row["单位"].split("/")))
+        assert all(part in text for part in row["单位"].split("/"))
         assert all(e is None or e[1] is not None for e in entries[:-1])
         if entries.count(None):
             malformed.append(row["姓名"])
         study_end = max(e[1] for e in entries if e and e[2].endswith("学习"))
         assert study_end == month(row["参加工作时间"])
-        for before, after in zip(entries, entries[1:], strict=False):
+        for before, after in pairwise(entries):
             if before and after:
                 assert before[1] == after[0], row["简历"]
                 assert before[0] < before[1]
@@ -302,10 +303,9 @@ def chief_posts_held(row, prefixes):
         if entry is None:
             continue
         start, end, text = entry
-        titles = text.split("、")
-        if text.startswith(prefixes) and titles[-1].endswith(CHIEF_ENDINGS):
-            if not re.search(r"副(镇长|乡长|主任)$", titles[-1]):
-                held.append((start, end, text))
+        title = text.split("、")[-1]
+        if text.startswith(prefixes) and title.endswith(CHIEF_ENDINGS) and "副" not in title:
+            held.append((start, end, text))
     return held
 
 
@@ -328,12 +328,12 @@ def test_no_two_people_hold_a_township_chief_post_at_once(units, city):
     held = {}
     for row in city[1]:
         entries = [e for e in parse(row["简历"]) if e]
-        for start, end, text in chief_posts_held(row, prefixes) + [entries[-1]]:
+        for start, end, text in [*chief_posts_held(row, prefixes), entries[-1]]:
             if text.startswith(prefixes):
                 held.setdefault(text, []).append((start, end or 10**6))
     for spans in held.values():
         spans.sort()
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in pairwise(spans))
 
 
 def test_the_project_parser_flags_exactly_the_malformed_lines(city):

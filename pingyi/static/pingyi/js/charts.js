@@ -6,6 +6,7 @@
 
   function bar(data, name) {
     return {
+      animation: false,
       color: PALETTE,
       grid: { left: 40, right: 16, top: 24, bottom: 32 },
       tooltip: { trigger: "axis" },

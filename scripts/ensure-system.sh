@@ -6,8 +6,10 @@ set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "WenQuanYi Zen Hei" || missing+=(fonts-wqy-zenhei)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# Read the list once: `fc-list | grep -q` would fail under pipefail when grep exits early.
+fonts=$(fc-list : family 2>/dev/null || true)
+grep -qi "WenQuanYi Zen Hei" <<<"$fonts" || missing+=(fonts-wqy-zenhei)
+grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"

@@ -143,6 +143,7 @@ COUNTY_DEPARTMENTS = (
     ("教育局", "教育和体育局", 2019, 0),
     ("人事局", "人力资源和社会保障局", 2010, 0),
     ("交通局", "交通运输局", 2010, 0),
+    ("建设局", "住房和城乡建设局", 2010, 0),
     ("发展和改革局", None, 0, 2005),
     ("商务局", None, 0, 2004),
 )
@@ -168,9 +169,9 @@ NONPARTY_LADDERS = {
         "{C}农业局副局长",
     ),
     "other": (
-        "{C}住房和城乡建设局科员",
-        "{C}住房和城乡建设局规划股股长",
-        "{C}住房和城乡建设局副局长",
+        "{C}建设局科员",
+        "{C}建设局规划股股长",
+        "{C}建设局副局长",
         "{C}科学技术局局长",
     ),
 }
@@ -206,26 +207,33 @@ FEMALE_SINGLE = "丽敏静燕艳娟霞芳玲红梅英萍娜婷雪琳颖慧莉倩
 MALE_GIVEN = {
     "old": _words(
         "建国 卫东 志强 国庆 建军 立新 永刚 红军 学军 振华 庆丰 广平 玉成 德胜 春雷 金山 长青 "
-        "东升 志刚 国栋 宝华 兆龙 延军 传峰 成林 会军 占武 庆林 树青 新民 立军 继东 守信 连生"
+        "东升 志刚 国栋 宝华 兆龙 延军 传峰 成林 会军 占武 庆林 树青 新民 立军 继东 守信 连生 "
+        "向东 卫国 建新 向阳 学锋 红卫 永红 振军 庆军 保国 卫民 长胜"
     ),
     "mid": _words(
         "海涛 晓东 宏伟 文斌 俊杰 明辉 洪亮 继伟 振宇 晓明 世杰 鹏飞 俊峰 海龙 云飞 光明 正阳 "
-        "兴旺 开元 志勇 建华 文涛 晓峰 新华 学文 玉龙 国华 卫华 晓光 春晖 庆华 立波 振东 建伟"
+        "兴旺 开元 志勇 建华 文涛 晓峰 新华 学文 玉龙 国华 卫华 晓光 春晖 庆华 立波 振东 建伟 "
+        "海波 晓辉 建平 志华 立峰 永军 文辉 宏亮 鹏程 晓军 国伟 振国 广军 志军 学勇 海峰 长海 "
+        "德军 永波 少华 春光 建辉 东亮 庆伟 兆辉 明远 晓阳"
     ),
     "young": _words(
         "浩然 振宇 文博 天宇 晓晨 志远 鹏飞 一鸣 家乐 文杰 天翔 思远 泽宇 晨阳 嘉伟 博文 宇航 "
-        "俊豪 昊天 明轩 浩宇 亚飞 子健 凯旋 皓文 瑞峰"
+        "俊豪 昊天 明轩 浩宇 亚飞 子健 凯旋 皓文 瑞峰 旭东 晓宇 鑫宇 嘉豪 鹏宇 家豪 文轩 晨光 "
+        "冠宇 政宇 宇轩 建宇 天阳 子恒 亚东 海洋 庆宇 书豪"
     ),
 }
 FEMALE_GIVEN = {
     "old": _words(
-        "红梅 秀英 玉兰 桂芳 丽华 春燕 爱华 凤霞 淑珍 美玲 海燕 晓红 秀芳 红霞 爱玲 素梅 金凤 玉霞"
+        "红梅 秀英 玉兰 桂芳 丽华 春燕 爱华 凤霞 淑珍 美玲 海燕 晓红 秀芳 红霞 爱玲 素梅 金凤 玉霞 "
+        "卫红 红英 秀兰 凤英 玉梅 桂英"
     ),
     "mid": _words(
-        "晓燕 丽娟 海霞 艳红 文静 雪梅 春梅 丽娜 晓丽 玉洁 晓静 丽萍 秀丽 海英 慧敏 红艳 艳霞 静静"
+        "晓燕 丽娟 海霞 艳红 文静 雪梅 春梅 丽娜 晓丽 玉洁 晓静 丽萍 秀丽 海英 慧敏 红艳 艳霞 静静 "
+        "晓梅 丽丽 文娟 晓娟 立红 美华 春霞 秀梅 晓霞 艳丽"
     ),
     "young": _words(
-        "婷婷 晓雪 文婷 佳佳 莹莹 晨曦 雪莹 梦琪 佳琪 思雨 欣然 雅琪 若楠 诗琪 梦瑶 丹丹 璐璐 一帆"
+        "婷婷 晓雪 文婷 佳佳 莹莹 晨曦 雪莹 梦琪 佳琪 思雨 欣然 雅琪 若楠 诗琪 梦瑶 丹丹 璐璐 一帆 "
+        "佳慧 婉婷 晓琳 雪晴 文慧 静雯 美琪 晓璐 佳宁 晓彤"
     ),
 }
 # Combinations that would name a well-known public figure.
@@ -811,6 +819,7 @@ class _CareerWriter:
 
     def __init__(self, rng: random.Random, counties: list[County], registry: PostRegistry):
         self.rng, self.counties, self.registry = rng, counties, registry
+        self._previous: str | None = None
 
     def build(self, cadre: Cadre):
         rng = self.rng
@@ -820,11 +829,16 @@ class _CareerWriter:
         optional = [rung for rung in full if rung not in required]
         extra = rng.sample(optional, min(len(optional), max(0, n - len(required))))
         rungs = [rung for rung in full if rung in required or rung in extra]
-        start = cadre.work_start
+        start, self._previous = cadre.work_start, None
         for rung, length in zip(rungs, _split(rng, span, len(rungs)), strict=True):
             end = start + length
-            cadre.career.append(Period(start, end, self._post(cadre, rung, start, end), rung))
-            start = end
+            # Two periods in a row with the same post would be one period.
+            for _ in range(20):
+                text = self._post(cadre, rung, start, end)
+                if text != self._previous:
+                    break
+            cadre.career.append(Period(start, end, text, rung))
+            start, self._previous = end, text
         cadre.career.append(Period(cadre.start, None, cadre.post, "current"))
 
     @staticmethod
@@ -845,14 +859,16 @@ class _CareerWriter:
         local = cadre.track in ("township", "pipeline")
         if rung in ("E", "E2"):
             if rng.random() < (0.6 if local else 0.1):
-                return self._township_entry(home, year)
+                return self._township_entry(home, year, first_post=rung == "E")
             return self._office_entry(home, year)
         if rung == "S":
             if local and rng.random() < 0.5:
                 return rng.choice(home.townships).post("section")
             return self._office_section(home)
         if rung in ("D", "D2"):
-            if rng.random() < (0.8 if local else 0.3):
+            # Young graduates are made deputies in townships, not in county offices.
+            young = start - cadre.birth < 12 * 30
+            if young or rng.random() < (0.8 if local else 0.3):
                 t = rng.choice(home.townships)
                 return f"{home.name}{t.name}{rng.choice(TOWNSHIP_TITLES[t.kind]['deputies'])}"
             return self._office_deputy(home, year)
@@ -885,7 +901,8 @@ class _CareerWriter:
     def _claim(self, cadre: Cadre, candidates: list[str], start: int, end: int) -> str | None:
         """The first single-seat post free for the whole period, now held by this cadre."""
         for post in candidates:
-            if post != cadre.post and self.registry.is_free(post, start, end):
+            taken = post in (cadre.post, self._previous)
+            if not taken and self.registry.is_free(post, start, end):
                 self.registry.hold(post, start, end)
                 return post
         return None
@@ -903,10 +920,11 @@ class _CareerWriter:
             townships.insert(0, cadre.township)
         return self._claim(cadre, [t.post(slot) for t in townships], start, end)
 
-    def _township_entry(self, home: County, year: int) -> str:
+    def _township_entry(self, home: County, year: int, first_post: bool) -> str:
         t = self.rng.choice(home.townships)
         options = [t.post("clerk")]
-        if year >= 2008:
+        # 选调生 since 2008 begin as a village secretary's assistant; 街道 have no villages.
+        if year >= 2008 and first_post and t.kind != "街道":
             village = self.rng.choices([s for s, _ in SURNAMES[:30]])[0] + self.rng.choice(VILLAGE_ENDINGS)
             options += [f"{home.name}{t.name}{village}村党支部书记助理"] * 2
         if year <= 2000 and t.kind != "街道":
@@ -968,11 +986,13 @@ class _CareerWriter:
         rng = self.rng
         county = cadre.county if rng.random() < 0.6 else cadre.base
         vice_head = f"{county.name}副{county.level}长"
+        office, title = rng.choice(CITY_OFFICES)
+        # A 副县长 now may not have been 副县长 of the same county just before.
+        elsewhere = f"{office}{title}" if vice_head == cadre.post else vice_head
         r = rng.random()
         if r < 0.45:
-            return vice_head
+            return elsewhere
         if r < 0.65:
-            office, title = rng.choice(CITY_OFFICES)
             return f"{office}{title}"
         roles = ("propaganda", "political_legal", "united_front")
         candidates = [
@@ -980,7 +1000,7 @@ class _CareerWriter:
             for c in [county, *self._shuffled(self.counties)]
             for role in self._shuffled(roles)
         ]
-        return self._claim(cadre, candidates, start, end) or vice_head
+        return self._claim(cadre, candidates, start, end) or elsewhere
 
     def _senior_county_post(self, cadre: Cadre, start: int, end: int) -> str:
         candidates = []
@@ -1015,13 +1035,17 @@ def _surname(rng: random.Random, ethnicity: str) -> str:
 def _assign_names(rng: random.Random, everyone: list[Cadre]):
     han = [i for i, c in enumerate(everyone) if c.ethnicity == "汉族"]
     compound = dict(zip(rng.sample(han, 2), ["欧阳", rng.choice(COMPOUND_SURNAMES[1:])], strict=True))
-    taken = set()
+    names, taken = set(), set()
     for i, cadre in enumerate(everyone):
         while True:
             surname = compound.get(i) or _surname(rng, cadre.ethnicity)
             name = surname + _given_name(rng, cadre.female, cadre.birth // 12)
-            if name not in FAMOUS_NAMES and (name, cadre.birth) not in taken:
+            if name in FAMOUS_NAMES or (name, cadre.birth) in taken:
+                continue
+            # Namesakes occur, but rarely; they are told apart by 出生年月.
+            if name not in names or rng.random() < 0.1:
                 break
+        names.add(name)
         taken.add((name, cadre.birth))
         cadre.name = name
 

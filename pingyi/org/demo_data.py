@@ -425,7 +425,8 @@ class Cadre:
     name: str = ""
     party: str = "中共党员"
     profile: str = "bachelor"
-    education: dict = field(default_factory=dict)
+    education: dict = field(default_factory=dict)  # the six education columns
+    bachelor_kind: str | None = None  # what kind of school gave the bachelor's degree
     study: list[Period] = field(default_factory=list)
     in_service_school: str | None = None
     work_start: int = 0
@@ -699,7 +700,7 @@ def _build_education(rng: random.Random, cadre: Cadre):
         school = _school_name(name, former, renamed, end // 12) + rng.choice(BACHELOR_MAJORS[kind]) + "专业"
         study.append(Period(start, end, f"{school}学习", "study"))
         edu.update({"全日制学历": "大学本科", "全日制学位": "学士", "全日制毕业院校及专业": school})
-        cadre.education["bachelor_kind"] = kind
+        cadre.bachelor_kind = kind
     if full_time in ("master", "doctor"):
         name, kind = rng.choice(GRADUATE_SCHOOLS)
         begin, end = end, ym(end // 12 + (2 if end // 12 >= 2010 and rng.random() < 0.3 else 3), 7)
@@ -854,7 +855,7 @@ class _CareerWriter:
     def _post(self, cadre: Cadre, rung: str, start: int, end: int) -> str:
         rng, home, year = self.rng, cadre.base, start // 12
         if cadre.track == "nonparty":
-            ladder = NONPARTY_LADDERS.get(cadre.education.get("bachelor_kind"), NONPARTY_LADDERS["other"])
+            ladder = NONPARTY_LADDERS.get(cadre.bachelor_kind, NONPARTY_LADDERS["other"])
             return _renamed(ladder["ESDV".index(rung)].format(C=home.name), year)
         local = cadre.track in ("township", "pipeline")
         if rung in ("E", "E2"):

@@ -12,10 +12,10 @@ from types import SimpleNamespace
 
 from pingyi.accounts.models import Role, User
 from pingyi.lib import xlsx
-from pingyi.org.actions import rebuild_resume_entries
-from pingyi.org.models import Cadre, Post, Unit
+from pingyi.org.actions import new_post, rebuild_resume_entries
+from pingyi.org.models import Cadre, Unit
 from pingyi.org.roster import CADRE_COLUMNS, CADRE_SHEET, UNIT_COLUMNS, UNIT_SHEET
-from pingyi.org.vocab import Education, is_chief_title
+from pingyi.org.vocab import Education
 
 PASSWORD = "correct horse battery"
 
@@ -56,10 +56,7 @@ def make_cadre(
     fields.setdefault("education_fulltime", Education.BACHELOR)
     cadre = Cadre.objects.create(unit=unit, name=name, birth=birth, **fields)
     for title in titles:
-        Post.objects.create(
-            cadre=cadre, unit=unit, title=title, start=start, end=end,
-            is_chief=is_chief_title(unit.kind, title),
-        )  # fmt: skip
+        new_post(cadre, unit, title, start, end).save()
     if cadre.resume:
         rebuild_resume_entries([cadre])
     return cadre

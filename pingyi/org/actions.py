@@ -13,10 +13,17 @@ from pingyi.audit.models import Action
 from pingyi.lib import xlsx, yearmonth
 
 from .models import Cadre, Post, ResumeEntry, RosterImport, Unit
-from .resume import parse_resume
+from .resume import OK, parse_resume
 from .roster import read_roster
 from .roster_plan import CHANGED, NEW, RosterPlan, plan_roster
-from .vocab import COUNTY_KINDS, UnitKind, is_chief_title
+from .vocab import (
+    COUNTY_KINDS,
+    UnitKind,
+    is_chief_title,
+    is_county_team_text,
+    is_county_team_title,
+    is_township_chief_text,
+)
 
 
 class RosterRejected(Exception):
@@ -150,12 +157,21 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
     rebuild_resume_entries(resumes_to_rebuild)
 
 
+def new_post(cadre: Cadre, unit: Unit, title: str, start: dt.date, end: dt.date | None = None) -> Post:
+    """An unsaved post, classified for the statistics."""
+    return Post(
+        cadre=cadre,
+        unit=unit,
+        title=title,
+        start=start,
+        end=end,
+        is_chief=is_chief_title(unit.kind, title),
+        is_county_team=is_county_team_title(unit.kind, title),
+    )
+
+
 def _new_posts(cadre: Cadre, titles: list[str], start: dt.date) -> list[Post]:
-    return [
-        Post(cadre=cadre, unit=cadre.unit, title=title, start=start,
-             is_chief=is_chief_title(cadre.unit.kind, title))
-        for title in titles
-    ]  # fmt: skip
+    return [new_post(cadre, cadre.unit, title, start) for title in titles]
 
 
 def _replace_posts(cadre: Cadre, titles: list[str], start: dt.date) -> list[Post]:
@@ -185,6 +201,8 @@ def rebuild_resume_entries(cadres: list[Cadre]):
                 ResumeEntry(
                     cadre=cadre, line_no=line.line_no, raw=line.raw[:300], status=line.status,
                     start=line.start, end=line.end, text=line.text[:300], problem=line.problem,
+                    is_township_chief=line.status == OK and is_township_chief_text(line.text),
+                    is_county_team=line.status == OK and is_county_team_text(line.text),
                 )
             )  # fmt: skip
     ResumeEntry.objects.bulk_create(entries, batch_size=2000)

@@ -182,6 +182,7 @@ class Post(models.Model):
     start = models.DateField("任职时间")
     end = models.DateField("免职时间", null=True, blank=True)
     is_chief = models.BooleanField("党政正职", default=False)
+    is_county_team = models.BooleanField("县级班子成员", default=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -211,6 +212,9 @@ class ResumeEntry(models.Model):
     end = models.DateField("止", null=True, blank=True)
     text = models.CharField("单位职务", max_length=300, blank=True)
     problem = models.CharField("问题", max_length=100, blank=True)
+    # Classified once when parsed, so statistics can count careers in the database.
+    is_township_chief = models.BooleanField("乡镇党政正职", default=False)
+    is_county_team = models.BooleanField("县级班子成员", default=False)
 
     class Meta:
         verbose_name = "简历条目"

@@ -1,5 +1,7 @@
 """The closed lists of the roster workbook and their accepted synonyms (spec/roster.md)."""
 
+import re
+
 from django.db import models
 
 
@@ -108,3 +110,44 @@ def degree_from_text(text: str) -> int | None:
         if text == choice.label:
             return choice.value
     return DEGREE_SYNONYMS.get(text)
+
+
+# 县（市、区）党政领导班子: 书记, 副书记, 常委, 县长/区长/市长 and their 副 (statistics.md).
+_COUNTY_TEAM_TITLE = re.compile(r"(?:[县区市]委)?(?:副?书记|常委)|(?:常务)?副?[县区市]长")
+
+
+def is_county_team_title(unit_kind: str, title: str) -> bool:
+    return unit_kind in COUNTY_KINDS and bool(_COUNTY_TEAM_TITLE.fullmatch(title))
+
+
+# 简历 lines name the unit and the titles in one string: `柘川县凤坡镇党委副书记、镇长`.
+_TOWNSHIP_CHIEF_TEXT = re.compile(r"(?:乡|镇|街道)(?:党委书记|党工委书记|乡长|镇长|办事处主任)$")
+_TOWNSHIP = re.compile(r"乡|镇|街道")
+_TOWNSHIP_CHIEF_ALONE = {"党委书记", "党工委书记", "乡长", "镇长", "街道办事处主任", "办事处主任"}
+_COUNTY_TEAM_TEXT = re.compile(r"[县区市]委(?:副?书记|常委)$|[县区市](?:常务)?副?[县区市]长$")
+_COUNTY = re.compile(r"[县区]|市委|市政府")
+_COUNTY_TEAM_ALONE = re.compile(r"(?:常务)?副?[县区市]长|常委|副书记")
+
+
+def _resume_parts(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"[、，,；;]", text) if p.strip()]
+
+
+def is_township_chief_text(text: str) -> bool:
+    """Does a 简历 line's 单位职务 include a township chief post?"""
+    parts = _resume_parts(text)
+    if not parts or not _TOWNSHIP.search(parts[0]):
+        return False
+    return bool(_TOWNSHIP_CHIEF_TEXT.search(parts[0])) or any(p in _TOWNSHIP_CHIEF_ALONE for p in parts[1:])
+
+
+def is_county_team_text(text: str) -> bool:
+    """Does a 简历 line's 单位职务 include a county leadership-team post?
+
+    A line that names a township (青山镇党委书记) is a township post even though
+    its county is named first.
+    """
+    parts = _resume_parts(text)
+    if not parts or _TOWNSHIP.search(parts[0]) or not _COUNTY.search(parts[0]):
+        return False
+    return bool(_COUNTY_TEAM_TEXT.search(parts[0])) or any(_COUNTY_TEAM_ALONE.fullmatch(p) for p in parts[1:])

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "pingyi.accounts",
     "pingyi.audit",
     "pingyi.org",
+    "pingyi.stats",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,21 @@
 from django.db import migrations, models
 
 
+def classify(apps, schema_editor):
+    """Rows written before the flags existed are classified like new ones."""
+    from pingyi.org.vocab import is_county_team_text, is_county_team_title, is_township_chief_text
+
+    Post = apps.get_model("org", "Post")
+    ResumeEntry = apps.get_model("org", "ResumeEntry")
+    for post in Post.objects.select_related("unit").iterator():
+        if is_county_team_title(post.unit.kind, post.title):
+            Post.objects.filter(pk=post.pk).update(is_county_team=True)
+    for entry in ResumeEntry.objects.filter(status="ok").iterator():
+        chief, team = is_township_chief_text(entry.text), is_county_team_text(entry.text)
+        if chief or team:
+            ResumeEntry.objects.filter(pk=entry.pk).update(is_township_chief=chief, is_county_team=team)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +40,5 @@ class Migration(migrations.Migration):
             name='is_township_chief',
             field=models.BooleanField(default=False, verbose_name='乡镇党政正职'),
         ),
+        migrations.RunPython(classify, migrations.RunPython.noop),
     ]

@@ -1,0 +1,50 @@
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pingyi.org.models import Unit
+from pingyi.stats.cohort import COHORTS, Selection, figures
+from pingyi.stats.numbers import jsonable
+from pingyi.stats.pipeline import pipeline
+from pingyi.stats.speech import cohort_paragraph, pipeline_sentence
+
+
+class Command(BaseCommand):
+    help = "队伍结构统计（口径见 spec/statistics.md）：默认输出讲话稿中的段落，--json 输出全部数字。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-of", default=dt.date.today().isoformat(), help="统计截止日 YYYY-MM-DD（默认今天）"
+        )
+        parser.add_argument("--scope", help="范围：单位的12位区划代码（默认全市）")
+        parser.add_argument("--cohort", default="chiefs", choices=list(COHORTS), help="统计对象")
+        parser.add_argument("--review", type=int, help="第N期述职评议的述职人")
+        parser.add_argument("--year", type=int, help="换届年份（默认：现任班子成员最多的首次进班子年份）")
+        parser.add_argument("--json", action="store_true", help="输出 JSON")
+
+    def handle(self, *args, as_of, scope, cohort, review, year, json: bool, **options):
+        try:
+            as_of_date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise CommandError(f"统计截止日「{as_of}」格式不对，应为 YYYY-MM-DD") from None
+        unit = None
+        if scope:
+            unit = Unit.objects.filter(code=scope).first()
+            if unit is None:
+                raise CommandError(f"找不到区划代码为 {scope} 的单位")
+        if review is not None:
+            raise CommandError("按期统计述职人（--review）需要“述职评议”功能，该功能尚未上线。")
+        selection = Selection(as_of_date, unit, cohort)
+        result = figures(selection.cadres(), as_of_date)
+        flow = pipeline(selection, year)
+        if json:
+            out = {**jsonable(result), "scope": scope or None, "cohort": cohort, "pipeline": jsonable(flow)}
+            self.stdout.write(_dumps(out))
+            return
+        self.stdout.write(cohort_paragraph(selection, result))
+        self.stdout.write(pipeline_sentence(selection, flow))
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)

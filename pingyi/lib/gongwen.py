@@ -38,7 +38,23 @@ _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
 # Elements that must follow w:snapToGrid inside w:pPr; Word rejects a file whose pPr is out of order.
 _AFTER_SNAP = tuple(
     f"w:{tag}"
-    for tag in ["spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"]
+    for tag in [
+        "spacing",
+        "ind",
+        "contextualSpacing",
+        "mirrorIndents",
+        "suppressOverlap",
+        "jc",
+        "textDirection",
+        "textAlignment",
+        "textboxTightWrap",
+        "outlineLvl",
+        "divId",
+        "cnfStyle",
+        "rPr",
+        "sectPr",
+        "pPrChange",
+    ]
 )
 
 

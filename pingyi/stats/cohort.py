@@ -103,7 +103,7 @@ def figures(cadres, as_of: dt.date) -> dict:
         "ethnic_minority": Count("id", filter=~Q(ethnicity=HAN)),
         "age_35_or_under": Count("id", filter=_band(as_of, None, 35)),
     }
-    for label, start in DECADES:
+    for _label, start in DECADES:
         counts[f"decade_{start}"] = Count("id", filter=_decade(start))
     for i, (_label, low, high) in enumerate(AGE_BANDS):
         counts[f"band_{i}"] = Count("id", filter=_band(as_of, low, high))
@@ -162,7 +162,7 @@ def _shape(row: dict, as_of: dt.date) -> dict:
                 "fulltime_pct": pct(fulltime[level], n),
             }
             for level in reversed(Education)
-        ]  # fmt: skip
+        ]
         + [_unrecorded_education(n, highest, fulltime)],
     }
 

@@ -140,7 +140,26 @@ def test_cohort_stats_json_contract(teams):
     out = StringIO()
     call_command("cohort_stats", "--as-of", "2026-06-15", "--json", stdout=out)
     data = json.loads(out.getvalue())
-    required = ["as_of", "count", "mean_age", "born_1960s", "born_1970s", "born_1980s", "born_1990s", "born_1970s_pct", "born_1980s_pct", "age_35_or_under", "female", "ethnic_minority", "bachelor_or_above", "bachelor_or_above_pct", "masters", "doctorate", "oldest_birth", "youngest_birth"]
+    required = [
+        "as_of",
+        "count",
+        "mean_age",
+        "born_1960s",
+        "born_1970s",
+        "born_1980s",
+        "born_1990s",
+        "born_1970s_pct",
+        "born_1980s_pct",
+        "age_35_or_under",
+        "female",
+        "ethnic_minority",
+        "bachelor_or_above",
+        "bachelor_or_above_pct",
+        "masters",
+        "doctorate",
+        "oldest_birth",
+        "youngest_birth",
+    ]
     assert set(required) <= set(data)
     assert {k: data[k] for k in required} == {
         "as_of": "2026-06-15", "count": 5, "mean_age": 42.8, "born_1960s": 1, "born_1970s": 1,

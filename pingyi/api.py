@@ -6,6 +6,7 @@ from ninja.security import HttpBearer, django_auth
 from pingyi.accounts.actions import touch_token
 from pingyi.accounts.models import ApiToken
 from pingyi.org.api import router as org_router
+from pingyi.stats.api import router as stats_router
 
 
 class TokenAuth(HttpBearer):
@@ -29,3 +30,4 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
 )
 api.add_router("/v1/", org_router)
+api.add_router("/v1/", stats_router)

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("pingyi.accounts.urls")),
     path("", include("pingyi.audit.urls")),
     path("", include("pingyi.org.urls")),
+    path("", include("pingyi.stats.urls")),
     path("api/", api.urls),
 ]
 

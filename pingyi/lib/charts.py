@@ -87,9 +87,12 @@ def _face_index(path: str) -> int:
     return 0
 
 
-@lru_cache(maxsize=64)
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = find_cjk_font()
+    return _load_font(find_cjk_font(), size)
+
+
+@lru_cache(maxsize=64)
+def _load_font(path: str | None, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     if path:
         try:
             return ImageFont.truetype(path, size, index=_face_index(path))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 import re
 from io import BytesIO
 
@@ -23,7 +24,7 @@ LATIN = "Times New Roman"
 ER_HAO, SAN_HAO, SI_HAO, XIAO_SI = Pt(22), Pt(16), Pt(14), Pt(12)
 LINE = Twips(579)  # 28.95 pt, so 22 lines fill the 225 mm type area
 TYPE_WIDTH = Mm(156)
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+CHARS_PER_LINE = 28
 HEADINGS = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True)}
 WIDE_TABLE = 5  # more columns than this no longer fit 四号 text
 LONG_CELL = 12  # a column holding longer text reads better left-aligned than centred
@@ -35,26 +36,12 @@ _ALIGN = {
     "right": WD_ALIGN_PARAGRAPH.RIGHT,
 }
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
-# Elements that must follow w:snapToGrid inside w:pPr; Word rejects a file whose pPr is out of order.
-_AFTER_SNAP = tuple(
-    f"w:{tag}"
-    for tag in [
-        "spacing",
-        "ind",
-        "contextualSpacing",
-        "mirrorIndents",
-        "suppressOverlap",
-        "jc",
-        "textDirection",
-        "textAlignment",
-        "textboxTightWrap",
-        "outlineLvl",
-        "divId",
-        "cnfStyle",
-        "rPr",
-        "sectPr",
-        "pPrChange",
-    ]
+_PAGE_FIELD = (
+    ("w:fldChar", "begin"),
+    ("w:instrText", " PAGE "),
+    ("w:fldChar", "separate"),
+    ("w:t", "1"),
+    ("w:fldChar", "end"),
 )
 
 
@@ -82,23 +69,22 @@ def _run(paragraph, text: str, east_asia: str, size: Length, *, bold: bool = Fal
     return run
 
 
-def _format(
-    paragraph, align: str = "justify", *, indent: bool = False, exact: bool = True, grid: bool = True
-):
-    fmt = paragraph.paragraph_format
+def _format(par, align: str = "justify", *, indent: bool = False, exact: bool = True, grid: bool = True):
+    if not grid:
+        # The character grid would spread anything that is not 三号 over whole grid cells. Added first, so
+        # python-docx, which knows the schema order of its own elements, puts the rest around it correctly.
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        par._p.get_or_add_pPr().append(snap)
+    fmt = par.paragraph_format
     fmt.alignment = _ALIGN[align]
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = LINE if exact else 1.0
     if indent:
         fmt.first_line_indent = SAN_HAO * 2
         # Word prefers the character-based value, which follows the font size if a user changes it.
-        paragraph._p.pPr.ind.set(qn("w:firstLineChars"), "200")
-    if not grid:
-        # The character grid would spread anything that is not 三号 over whole grid cells.
-        snap = OxmlElement("w:snapToGrid")
-        snap.set(qn("w:val"), "0")
-        paragraph._p.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP)
-    return paragraph
+        par._p.pPr.ind.set(qn("w:firstLineChars"), "200")
+    return par
 
 
 def _cell_text(value: object) -> str:
@@ -107,7 +93,11 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".")
+        if not math.isfinite(value):
+            return ""
+        # Half-up, as people round by hand; binary floats would turn 0.125 into 0.12.
+        rounded = decimal.Decimal(repr(value)).quantize(decimal.Decimal("0.01"), decimal.ROUND_HALF_UP)
+        return str(rounded).rstrip("0").rstrip(".")
     if isinstance(value, datetime.date):
         return format_date(value)
     return str(value)
@@ -132,9 +122,8 @@ class GongwenDocument:
         self._setup_page()
         self._setup_styles()
         self._setup_footers()
-        rels = (
-            self._doc.part.package.rels
-        )  # python-docx's template carries a thumbnail of some other document
+        # python-docx's template carries a thumbnail of some other document.
+        rels = self._doc.part.package.rels
         for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/thumbnail")]:
             rels.pop(rid)
         props = self._doc.core_properties
@@ -189,32 +178,23 @@ class GongwenDocument:
             else:
                 p.paragraph_format.left_indent = SI_HAO
             _run(p, "— ", SONGTI, SI_HAO, latin=SONGTI)
-            for kind, text in (
-                ("begin", None),
-                ("instr", " PAGE "),
-                ("separate", None),
-                ("t", "1"),
-                ("end", None),
-            ):
-                run = _run(p, "", SONGTI, SI_HAO, latin=SONGTI)
-                if text is None:
-                    el = OxmlElement("w:fldChar")
-                    el.set(qn("w:fldCharType"), kind)
+            for tag, value in _PAGE_FIELD:
+                el = OxmlElement(tag)
+                if tag == "w:fldChar":
+                    el.set(qn("w:fldCharType"), value)
                 else:
-                    el = OxmlElement("w:instrText" if kind == "instr" else "w:t")
                     el.set(qn("xml:space"), "preserve")
-                    el.text = text
-                run._r.append(el)
+                    el.text = value
+                _run(p, "", SONGTI, SI_HAO, latin=SONGTI)._r.append(el)
             _run(p, " —", SONGTI, SI_HAO, latin=SONGTI)
 
     def heading(self, text: str, level: int = 1) -> None:
         """Level 1 "一、…" in 黑体, level 2 "（一）…" in 楷体, level 3 "1. …" in bold 仿宋; all 三号."""
-        font, bold = HEADINGS[min(max(level, 1), 3)]
+        level = min(max(level, 1), 3)
+        font, bold = HEADINGS[level]
         p = self._para("justify", indent=True)
         p.paragraph_format.keep_with_next = True
-        p._p.get_or_add_pPr().get_or_add_outlineLvl().val = (
-            min(max(level, 1), 3) - 1
-        )  # Word's navigation pane
+        p._p.get_or_add_pPr().get_or_add_outlineLvl().val = level - 1  # shows in Word's navigation pane
         _run(p, text, font, SAN_HAO, bold=bold)
 
     def paragraph(self, text: str, *, indent: bool = True, align: str = "justify") -> None:

@@ -8,7 +8,7 @@ second.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, Sum, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, ExtractYear, Greatest
 
 from pingyi.lib.yearmonth import birth_bounds, fmt
@@ -92,8 +92,7 @@ def _decade(start: int) -> Q:
     return Q(birth__gte=dt.date(start, 1, 1), birth__lt=dt.date(start + 10, 1, 1))
 
 
-def figures(cadres, as_of: dt.date) -> dict:
-    """The statistics.md figures over a queryset of cadres, in one aggregate query."""
+def _aggregates(as_of: dt.date) -> dict:
     counts = {
         "count": Count("id"),
         "age_sum": Sum("age"),
@@ -110,7 +109,12 @@ def figures(cadres, as_of: dt.date) -> dict:
     for level in Education:
         counts[f"highest_{level.value}"] = Count("id", filter=Q(highest=level.value))
         counts[f"fulltime_{level.value}"] = Count("id", filter=Q(education_fulltime=level.value))
-    row = cadres.annotate(age=_age(as_of), highest=_highest()).aggregate(**counts)
+    return counts
+
+
+def figures(cadres, as_of: dt.date) -> dict:
+    """The statistics.md figures over a queryset of cadres, in one aggregate query."""
+    row = cadres.annotate(age=_age(as_of), highest=_highest()).aggregate(**_aggregates(as_of))
     return _shape(row, as_of)
 
 
@@ -186,16 +190,26 @@ def ethnicity_table(cadres) -> list[dict]:
 
 
 def county_comparison(selection: Selection) -> list[dict]:
-    """One row per county-level unit in the scope: the speech's figures side by side."""
-    if selection.scope is not None and not selection.scope.is_county and selection.scope.parent_id:
-        counties = []
-    elif selection.scope is not None and selection.scope.is_county:
-        counties = [selection.scope]
-    else:
-        counties = list(Unit.objects.counties().order_by("code"))
-    rows = []
-    for county in counties:
-        sub = Selection(selection.as_of, county, selection.cohort)
-        f = figures(sub.cadres(), selection.as_of)
-        rows.append({"unit": county, **f})
-    return rows
+    """One row per county-level unit in the scope, all from one grouped query.
+
+    A person counts in the county of their qualifying post (the township's
+    parent; for county teams the county itself).
+    """
+    if selection.scope is not None and not (selection.scope.is_county or selection.scope.parent_id is None):
+        return []
+    county_field = "unit_id" if selection.cohort == "county_teams" else "unit__parent_id"
+    county = Subquery(selection.posts().filter(cadre=OuterRef("pk")).order_by("id").values(county_field)[:1])
+    grouped = (
+        selection.cadres()
+        .annotate(age=_age(selection.as_of), highest=_highest(), county=county)
+        .values("county")
+        .annotate(**_aggregates(selection.as_of))
+        .order_by()
+    )
+    rows = {row["county"]: row for row in grouped}
+    counties = (
+        Unit.objects.counties().filter(pk__in=list(rows))
+        if selection.scope is None
+        else (Unit.objects.filter(pk=selection.scope.pk, pk__in=list(rows)))
+    )
+    return [{"unit": c, **_shape(rows[c.pk], selection.as_of)} for c in counties.order_by("code")]

@@ -51,8 +51,9 @@ pytest-postgres: install system
 
 test: lint check pytest-sqlite pytest-postgres
 
-bench: install
+bench: install system
 	$(PY) bench/import_roster.py
+	$(PY) bench/cohort_stats.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache screenshots

@@ -24,7 +24,6 @@ LATIN = "Times New Roman"
 ER_HAO, SAN_HAO, SI_HAO, XIAO_SI = Pt(22), Pt(16), Pt(14), Pt(12)
 LINE = Twips(579)  # 28.95 pt, so 22 lines fill the 225 mm type area
 TYPE_WIDTH = Mm(156)
-CHARS_PER_LINE = 28
 HEADINGS = {1: (HEITI, False), 2: (KAITI, False), 3: (FANGSONG, True)}
 WIDE_TABLE = 5  # more columns than this no longer fit 四号 text
 LONG_CELL = 12  # a column holding longer text reads better left-aligned than centred
@@ -145,13 +144,12 @@ class GongwenDocument:
         section.header_distance = Mm(15)
         # Puts the dashes of the page number about 7 mm below the type area (GB/T 9704-2012 7.5).
         section.footer_distance = Mm(25)
-        text_width = section.page_width - section.left_margin - section.right_margin
-        # w:charSpace is the change to the 三号 pitch, in 1/4096 pt, that fits 28 characters on a line.
-        char_space = (text_width // CHARS_PER_LINE - SAN_HAO) * 4096 // Pt(1)
+        # A line grid only: 22 lines a page. A character grid (linesAndChars with a negative
+        # charSpace) would fit exactly 28 characters a line in Word, but LibreOffice and some WPS
+        # versions give each 三号 character two cells, spreading the text; unsnapped text fits ~27.6.
         grid = section._sectPr.find(qn("w:docGrid"))
-        grid.set(qn("w:type"), "linesAndChars")
+        grid.set(qn("w:type"), "lines")
         grid.set(qn("w:linePitch"), str(LINE.twips))
-        grid.set(qn("w:charSpace"), str(char_space))
 
     def _setup_styles(self) -> None:
         defaults = self._doc.styles.element.find(qn("w:docDefaults"))

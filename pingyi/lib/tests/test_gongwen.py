@@ -2,8 +2,6 @@
 
 import datetime
 import io
-import shutil
-import subprocess
 from pathlib import Path
 
 import docx
@@ -70,13 +68,13 @@ def test_page_is_a4_with_the_standard_margins(doc):
     assert width.mm == pytest.approx(156, abs=0.5)
 
 
-def test_grid_fits_22_lines_of_28_characters(doc):
+def test_grid_gives_22_lines_and_unsnapped_characters(doc):
     section = doc.sections[0]
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "579"
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    # Lines only: a character grid spreads 三号 text over two cells in LibreOffice and some WPS.
+    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "579"
     text_width = Length(section.page_width - section.left_margin - section.right_margin).pt
-    assert 28 * pitch <= text_width < 29 * pitch
+    assert 27 * 16 <= text_width < 28 * 16
     type_height = Length(section.page_height - section.top_margin - section.bottom_margin).pt
     assert 22 * 28.95 <= type_height < 23 * 28.95
 
@@ -213,19 +211,3 @@ def test_signature_moves_issuer_left_when_date_is_longer():
     # Date 7 characters wide, issuer 3: date keeps 2 characters of space, issuer starts 2 characters left of it.
     assert date._p.pPr.ind.get(qn("w:rightChars")) == "200"
     assert issuer._p.pPr.ind.get(qn("w:rightChars")) == "800"
-
-
-def test_sample_for_review(produced):
-    """Leaves a sample for a person to look at, and a page image when LibreOffice is installed."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    target = SCREENSHOTS / "gongwen-sample.docx"
-    target.write_bytes(produced)
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    if office:
-        subprocess.run(
-            [office, "--headless", "--convert-to", "png", "--outdir", str(SCREENSHOTS), str(target)],
-            check=True,
-            timeout=120,
-            capture_output=True,
-        )
-        assert (SCREENSHOTS / "gongwen-sample.png").is_file()

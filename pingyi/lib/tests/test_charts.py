@@ -35,7 +35,9 @@ def every_chart(labels, values):
 def cjk_font() -> str:
     path = charts.find_cjk_font()
     if path is None:
-        pytest.skip("no CJK font on this machine (Debian: fonts-noto-cjk or fonts-wqy-zenhei)")
+        pytest.fail(
+            "no CJK font on this machine: run scripts/ensure-system.sh (fonts-noto-cjk, fonts-wqy-zenhei)"
+        )
     return path
 
 

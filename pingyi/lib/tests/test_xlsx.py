@@ -2,9 +2,7 @@
 
 import datetime
 import io
-import math
 import os
-import time
 import zipfile
 
 import docx
@@ -183,11 +181,12 @@ def test_empty_file():
     assert error_of(b"") == "文件为空。"
 
 
-def test_size_limit_is_checked_before_anything_else():
-    started = time.perf_counter()
-    message = error_of(os.urandom(10 * 1024 * 1024))
-    assert message == "文件过大（10 MB），上限为 8 MB。"
-    assert time.perf_counter() - started < 1
+def test_size_limit_is_checked_before_anything_else(monkeypatch):
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("an oversized file must be refused before it is opened")
+
+    monkeypatch.setattr(xlsx.zipfile, "ZipFile", no_parsing)
+    assert error_of(os.urandom(10 * 1024 * 1024)) == "文件过大（10 MB），上限为 8 MB。"
 
 
 def test_size_just_over_the_limit_does_not_read_as_equal():
@@ -401,47 +400,3 @@ def test_template_layout_dropdown_and_instructions():
     assert ws["C2"].number_format == "@"
     assert ws["C2"].value == "1968.07"
     assert ws["G2"].alignment.wrap_text
-
-
-def _timed(call, limit):
-    """CPU seconds of the faster of at most two runs.
-
-    Other test suites share this machine's cores, so one slow run proves little; a real
-    regression is slow twice. CPU time rather than wall time keeps waiting out of it.
-    """
-    best = math.inf
-    for _ in range(2):
-        started = time.process_time()
-        result = call()
-        best = min(best, time.process_time() - started)
-        if best < limit:
-            break
-    return best, result
-
-
-def test_large_round_trip_is_fast():
-    rows = [
-        [
-            f"姓名{n}",
-            "男" if n % 2 else "女",
-            f"19{60 + n % 30}.{n % 12 + 1:02d}",
-            f"11010519{n:010d}",
-            f"{n % 500:06d}",
-            330102000000 + n,
-            f"{n} 年至今 某镇工作\n此前 某县工作",
-        ]
-        + [f"值{n % 97}-{c}" for c in range(12)]
-        for n in range(10_000)
-    ]
-    spec = _roster_spec(rows)
-    spec.columns += [ColumnSpec(f"其他{c}") for c in range(12)]
-    required = {"干部名册": [c.name for c in spec.columns]}
-
-    write_seconds, data = _timed(lambda: write_workbook([spec]), 5)
-    read_seconds, (sheets, problems) = _timed(lambda: read_workbook(data, required), 5)
-
-    assert write_seconds < 5
-    assert read_seconds < 5
-    assert problems == []
-    assert len(sheets["干部名册"].rows) == 10_000
-    assert sheets["干部名册"].rows[-1] == (10_001, dict(zip(required["干部名册"], rows[-1], strict=True)))

@@ -7,6 +7,9 @@ urlpatterns = [
     path("", include("pingyi.audit.urls")),
     path("", include("pingyi.org.urls")),
     path("", include("pingyi.stats.urls")),
+    path("", include("pingyi.dupcheck.urls")),
+    path("", include("pingyi.indicators.urls")),
+    path("", include("pingyi.reviews.urls")),
     path("api/", api.urls),
 ]
 

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "pingyi.audit",
     "pingyi.org",
     "pingyi.stats",
+    "pingyi.dupcheck",
+    "pingyi.indicators",
+    "pingyi.reviews",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,7 @@
+import importlib
+import importlib.util
+
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from pingyi.accounts.models import Role, User
@@ -34,18 +38,31 @@ def demo_users() -> list[tuple[str, str, str, Unit | None]]:
     ]
 
 
+def app_demo_loaders():
+    """Each pingyi app may ship `demo.py` with `load(stdout)`; run in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        if config.name.startswith("pingyi.") and config.name != "pingyi.org":
+            module = f"{config.name}.demo"
+            if importlib.util.find_spec(module):
+                yield importlib.import_module(module).load
+
+
 class Command(BaseCommand):
-    help = "载入演示数据：虚构的示例市及其干部名册、各角色演示账号（可重复运行，结果相同）。"
+    help = "载入演示数据：虚构的示例市及其干部名册、各角色演示账号等（可重复运行，结果相同）。"
 
     def handle(self, *args, **options):
         plan = do_import_roster(demo_workbook(), None, filename="示例市演示数据.xlsx")
         for sheet, c in plan.counts().items():
             self.stdout.write(f"{sheet}：新增 {c['new']}，修改 {c['changed']}，未变 {c['unchanged']}")
-        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, full_name, role, unit in demo_users():
+        users = demo_users()
+        for username, full_name, role, unit in users:
             user, _ = User.objects.get_or_create(username=username)
             user.full_name, user.role, user.unit = full_name, role, unit
             user.is_staff = user.is_superuser = False
             user.set_password(DEMO_PASSWORD)
             user.save()
+        for load in app_demo_loaders():
+            load(self.stdout)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, _full_name, role, unit in users:
             self.stdout.write(f"  {username:8} {Role(role).label}{'（' + unit.name + '）' if unit else ''}")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DupcheckConfig(AppConfig):
+    name = "pingyi.dupcheck"
+    verbose_name = "述职报告查重"

@@ -3,13 +3,13 @@ from django.shortcuts import render
 
 from pingyi.accounts.access import organizer_required
 
-from .models import Action, AuditEvent
+from .models import ACTION_LABELS, AuditEvent
 
 
 @organizer_required
 def event_list(request):
     action = request.GET.get("action", "")
-    if action not in Action.values:
+    if action not in ACTION_LABELS:
         action = ""
     events = AuditEvent.objects.for_action(action)
     query = request.GET.get("q", "").strip()
@@ -19,5 +19,5 @@ def event_list(request):
     return render(
         request,
         "audit/event_list.html",
-        {"page": page, "actions": Action.choices, "action": action, "q": query},
+        {"page": page, "actions": sorted(ACTION_LABELS.items()), "action": action, "q": query},
     )

@@ -31,32 +31,37 @@ def _city_wide(user) -> bool:
     return user.is_superuser or user.role in CITY_WIDE
 
 
-def visible_units(user):
+def scoped(user, queryset, path_field: str):
+    """`queryset` limited to what hangs below the user's unit; `path_field` leads to a Unit.path."""
     if _sees_nothing(user):
-        return Unit.objects.none()
+        return queryset.none()
     root = scope_unit(user)
-    return Unit.objects.all() if root is None else Unit.objects.within(root)
+    return queryset if root is None else queryset.filter(**{f"{path_field}__startswith": root.path})
+
+
+def get_scoped_or_404(user, queryset, pk, path_field: str, what: str = "内容"):
+    try:
+        return scoped(user, queryset, path_field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"{what}不存在或不在您的查看范围内") from None
+
+
+def visible_units(user):
+    return scoped(user, Unit.objects.all(), "path")
 
 
 def visible_cadres(user):
-    if _sees_nothing(user):
-        return Cadre.objects.none()
-    root = scope_unit(user)
-    return Cadre.objects.all() if root is None else Cadre.objects.within(root)
+    return scoped(user, Cadre.objects.all(), "unit__path")
 
 
 def get_unit_or_404(user, pk) -> Unit:
-    try:
-        return visible_units(user).select_related("parent").get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
-        raise Http404("单位不存在或不在您的查看范围内") from None
+    return get_scoped_or_404(user, Unit.objects.select_related("parent"), pk, "path", "单位")
 
 
 def get_cadre_or_404(user, pk) -> Cadre:
-    try:
-        return visible_cadres(user).select_related("unit", "unit__parent").get(pk=pk)
-    except (Cadre.DoesNotExist, ValueError, TypeError):
-        raise Http404("干部不存在或不在您的查看范围内") from None
+    return get_scoped_or_404(
+        user, Cadre.objects.select_related("unit", "unit__parent"), pk, "unit__path", "干部"
+    )
 
 
 def can_edit(user) -> bool:

@@ -1,0 +1,410 @@
+"""Every change to a review round goes through a do_* function here.
+
+Guards are checked inside the transaction, on the row locked for update, so two
+organizers clicking at once cannot both move a stage or the meeting clock.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from pingyi.accounts.access import can_edit, scope_unit
+from pingyi.audit.actions import record
+from pingyi.audit.models import register_actions
+from pingyi.org.models import Cadre, Post
+
+from .models import (
+    STAGE_ORDER,
+    Appraisee,
+    DutyReport,
+    Evidence,
+    Problem,
+    ProblemStatus,
+    ProgressNote,
+    Remark,
+    ReportStatus,
+    Review,
+    Stage,
+    StageChange,
+)
+
+register_actions(
+    {
+        "review_create": "新建述职评议会",
+        "review_edit": "修改述职评议会",
+        "review_stage": "述职评议会阶段变更",
+        "appraisee_change": "调整述职人",
+        "report_submit": "提交述职报告",
+        "report_decide": "审核述职报告",
+        "remark_add": "添加点评",
+        "problem_add": "添加问题",
+        "problem_edit": "修改整改措施",
+        "problem_progress": "报告整改进展",
+        "problem_signoff": "整改销号",
+    }
+)
+
+
+class ReviewError(Exception):
+    """A guarded change refused; str(e) is a Chinese sentence for the user."""
+
+
+def _require(condition: bool, message: str):
+    if not condition:
+        raise ReviewError(message)
+
+
+def _organizer(user):
+    _require(user is not None and user.is_organizer, "只有组织部管理员可以进行此操作")
+
+
+def _in_scope(user, appraisee: Appraisee):
+    _require(user is not None and can_edit(user), "您的角色只能查看，不能修改")
+    root = scope_unit(user)
+    _require(root is None or appraisee.unit.path.startswith(root.path), "该述职人不在您的管理范围内")
+
+
+def _stage_between(review: Review, first: str, last: str, what: str):
+    index = review.stage_index()
+    _require(
+        STAGE_ORDER.index(Stage(first)) <= index <= STAGE_ORDER.index(Stage(last)),
+        f"本期处于「{review.get_stage_display()}」阶段，不能{what}",
+    )
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+# Review and stages
+
+
+def do_create_review(user, **fields) -> Review:
+    _organizer(user)
+    with transaction.atomic():
+        if not fields.get("number"):
+            fields["number"] = (Review.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        _require(not Review.objects.filter(number=fields["number"]).exists(), f"第{fields['number']}期已存在")
+        review = Review.objects.create(**fields)
+        StageChange.objects.create(review=review, to_stage=review.stage, by=user, note="创建")
+        record("review_create", user=user, target=f"{review.label} {review.title}")
+    return review
+
+
+def do_update_review(review: Review, user, **fields) -> Review:
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "修改会议安排（会议开始后冻结）")
+        for name, value in fields.items():
+            setattr(review, name, value)
+        review.save()
+        record("review_edit", user=user, target=review.label, summary="、".join(fields))
+    return review
+
+
+def do_move_stage(review: Review, user, to_stage: str, note: str = "") -> Review:
+    """One step forward; or one step back before appraisal begins, with a reason."""
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(review)
+        here, there = review.stage_index(), STAGE_ORDER.index(Stage(to_stage))
+        if there == here - 1:
+            _require(review.stage_index() < STAGE_ORDER.index(Stage.APPRAISAL), "测评开始后不能退回上一阶段")
+            _require(bool(note.strip()), "退回上一阶段须说明理由")
+        else:
+            _require(there == here + 1, "只能进入下一阶段")
+            _check_ready(review, Stage(to_stage))
+        change = StageChange.objects.create(
+            review=review, from_stage=review.stage, to_stage=to_stage, by=user, note=note.strip()[:200]
+        )
+        review.stage = to_stage
+        review.save(update_fields=["stage"])
+        record(
+            "review_stage",
+            user=user,
+            target=review.label,
+            summary=f"{change.get_from_stage_display()} → {change.get_to_stage_display()}",
+        )
+    return review
+
+
+def _check_ready(review: Review, to_stage: Stage):
+    if to_stage == Stage.REPORTING:
+        _require(review.appraisees.exists(), "请先确定述职人")
+    if to_stage == Stage.MEETING:
+        _require(review.meeting_date is not None, "请先填写会议日期")
+
+
+# Appraisees
+
+
+def _chief_post(cadre: Cadre):
+    posts = list(
+        Post.objects.current().filter(cadre=cadre).select_related("unit").order_by("-is_chief", "id")
+    )
+    return posts
+
+
+def do_add_appraisee(review: Review, cadre: Cadre, user) -> Appraisee:
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        _require(not review.appraisees.filter(cadre=cadre).exists(), f"{cadre.name}已是本期述职人")
+        posts = _chief_post(cadre)
+        unit = posts[0].unit if posts else cadre.unit
+        title = "、".join(p.title for p in posts if p.unit_id == unit.pk) or "—"
+        order = (review.appraisees.aggregate(n=Max("order"))["n"] or 0) + 1
+        appraisee = Appraisee.objects.create(review=review, cadre=cadre, unit=unit, title=title, order=order)
+        record("appraisee_change", user=user, target=review.label, summary=f"增加述职人 {cadre.name}")
+    return appraisee
+
+
+def do_remove_appraisee(appraisee: Appraisee, user):
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        _require(not appraisee.reports.exists(), "该述职人已提交述职报告，不能移除")
+        name = appraisee.cadre.name
+        appraisee.delete()
+        _renumber(review)
+        record("appraisee_change", user=user, target=review.label, summary=f"移除述职人 {name}")
+
+
+def do_move_appraisee(appraisee: Appraisee, user, step: int):
+    """Move one place up (-1) or down (+1) in the speaking order."""
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整发言顺序（会议开始后冻结）")
+        order = list(review.appraisees.order_by("order"))
+        i = next(n for n, a in enumerate(order) if a.pk == appraisee.pk)
+        j = i + step
+        if 0 <= j < len(order):
+            order[i], order[j] = order[j], order[i]
+            _renumber(review, order)
+
+
+def _renumber(review: Review, order: list[Appraisee] | None = None):
+    for position, item in enumerate(order or review.appraisees.order_by("order"), start=1):
+        if item.order != position:
+            Appraisee.objects.filter(pk=item.pk).update(order=position)
+
+
+def do_set_appraisee(appraisee: Appraisee, user, *, minutes=None, photo: bytes | None = None, photo_type=""):
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "修改述职人信息（会议开始后冻结）")
+        appraisee.minutes = minutes
+        if photo is not None:
+            appraisee.photo, appraisee.photo_type = photo, photo_type
+        appraisee.save()
+
+
+# Duty reports
+
+
+def count_chars(text: str) -> int:
+    """字数 as word processors count Chinese text: every character but white space."""
+    return sum(1 for c in text if not c.isspace())
+
+
+def do_submit_report(
+    appraisee: Appraisee, user, *, text: str, filename: str = "", original: bytes = b""
+) -> DutyReport:
+    _in_scope(user, appraisee)
+    text = text.strip()
+    _require(bool(text), "述职报告内容为空")
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.REPORTING, Stage.MEETING, "提交述职报告")
+        last = appraisee.reports.order_by("-version").first()
+        _require(last is None or last.status != ReportStatus.ACCEPTED, "述职报告已审核通过，不能再提交新版本")
+        now = timezone.now()
+        report = DutyReport.objects.create(
+            appraisee=appraisee,
+            version=(last.version + 1) if last else 1,
+            text=text,
+            char_count=count_chars(text),
+            filename=filename[:200],
+            original=original,
+            submitted_by=user,
+            late=bool(review.report_deadline and now > review.report_deadline),
+        )
+        record(
+            "report_submit",
+            user=user,
+            target=str(appraisee),
+            summary=f"第{report.version}版，{report.char_count}字",
+        )
+    return report
+
+
+def do_decide_report(report: DutyReport, user, *, accept: bool, reason: str = "") -> DutyReport:
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(report.appraisee.review)
+        _stage_between(review, Stage.REPORTING, Stage.APPRAISAL, "审核述职报告")
+        report = DutyReport.objects.select_for_update().get(pk=report.pk)
+        _require(report.status == ReportStatus.SUBMITTED, "该版本已审核")
+        latest = report.appraisee.reports.order_by("-version").first()
+        _require(latest.pk == report.pk, "只能审核最新版本")
+        _require(accept or bool(reason.strip()), "退回须说明理由")
+        report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
+        report.return_reason = "" if accept else reason.strip()[:300]
+        report.decided_by, report.decided_at = user, timezone.now()
+        report.save()
+        record("report_decide", user=user, target=str(report.appraisee),
+               summary=f"第{report.version}版{report.get_status_display()}{'：' + report.return_reason if report.return_reason else ''}")  # fmt: skip
+    return report
+
+
+# Remarks, problems, rectification
+
+
+def do_add_remark(appraisee: Appraisee, user, *, speaker: str, text: str) -> Remark:
+    _organizer(user)
+    _require(bool(speaker.strip() and text.strip()), "请填写点评人和点评内容")
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.MEETING, Stage.PUBLISHED, "添加点评")
+        remark = Remark.objects.create(
+            appraisee=appraisee, speaker=speaker.strip()[:60], text=text.strip(), created_by=user
+        )
+        record("remark_add", user=user, target=str(appraisee), summary=speaker)
+    return remark
+
+
+def do_add_problem(appraisee: Appraisee, user, **fields) -> Problem:
+    _in_scope(user, appraisee)
+    _require(bool(fields.get("description", "").strip()), "请填写问题描述")
+    with transaction.atomic():
+        review = _locked(appraisee.review)
+        _stage_between(review, Stage.REPORTING, Stage.PUBLISHED, "添加问题")
+        problem = Problem.objects.create(appraisee=appraisee, **fields)
+        record("problem_add", user=user, target=str(appraisee), summary=problem.description[:60])
+    return problem
+
+
+def _open_for_rectification(problem: Problem):
+    _require(problem.signed_off_at is None, "该问题已销号，不能再修改")
+
+
+def do_update_problem(problem: Problem, user, **fields) -> Problem:
+    _in_scope(user, problem.appraisee)
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().get(pk=problem.pk)
+        _open_for_rectification(problem)
+        for name, value in fields.items():
+            setattr(problem, name, value)
+        problem.save()
+        record("problem_edit", user=user, target=str(problem.appraisee), summary=problem.description[:60])
+    return problem
+
+
+def do_add_progress(problem: Problem, user, *, text: str, status: str, files=()) -> ProgressNote:
+    """A progress note, the status it leaves the problem in, and evidence files."""
+    _in_scope(user, problem.appraisee)
+    _require(bool(text.strip()), "请填写整改进展")
+    _require(status in ProblemStatus.values, "状态无效")
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().get(pk=problem.pk)
+        _open_for_rectification(problem)
+        note = ProgressNote.objects.create(
+            problem=problem, text=text.strip(), status_after=status, created_by=user
+        )
+        for name, content_type, data in files:
+            Evidence.objects.create(
+                note=note, filename=name[:200], content_type=content_type[:100], data=data, size=len(data)
+            )
+        problem.status = status
+        problem.save(update_fields=["status"])
+        record(
+            "problem_progress",
+            user=user,
+            target=str(problem.appraisee),
+            summary=f"{problem.get_status_display()}：{text[:40]}",
+        )
+    return note
+
+
+def do_sign_off(problem: Problem, user) -> Problem:
+    _organizer(user)
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().get(pk=problem.pk)
+        _require(problem.status == ProblemStatus.DONE, "问题整改完成后才能销号")
+        _open_for_rectification(problem)
+        problem.signed_off_by, problem.signed_off_at = user, timezone.now()
+        problem.save(update_fields=["signed_off_by", "signed_off_at"])
+        record("problem_signoff", user=user, target=str(problem.appraisee), summary=problem.description[:60])
+    return problem
+
+
+# The meeting clock
+
+
+def do_meeting(review: Review, user, command: str) -> Review:
+    """start / pause / resume / next / previous; the big screen follows screen_version."""
+    _organizer(user)
+    with transaction.atomic():
+        review = _locked(review)
+        _require(review.stage == Stage.MEETING, "会议阶段才能操作会议进程")
+        count = review.appraisees.count()
+        _require(count > 0, "本期没有述职人")
+        now = timezone.now()
+        if command in ("next", "previous") or (command == "start" and review.current_index is None):
+            # A new speaker: their countdown starts from the full time at once.
+            _require(not (command == "next" and review.current_index == count - 1), "已是最后一位述职人")
+            _require(not (command == "previous" and not review.current_index), "已是第一位述职人")
+            step = {"next": 1, "previous": -1, "start": 0}[command]
+            current = -1 if review.current_index is None and command == "next" else review.current_index or 0
+            review.current_index = min(max(current + step, 0), count - 1)
+            review.clock_elapsed, review.clock_started_at = 0, now
+        elif command in ("resume", "start"):
+            _require(review.clock_started_at is None, "计时正在进行")
+            review.clock_started_at = now
+        elif command == "pause":
+            _require(review.clock_started_at is not None, "计时已暂停")
+            review.clock_elapsed = review.elapsed_seconds(now)
+            review.clock_started_at = None
+        else:
+            raise ReviewError("未知的操作")
+        review.screen_version += 1
+        review.save(update_fields=["current_index", "clock_started_at", "clock_elapsed", "screen_version"])
+    return review
+
+
+def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
+    """What the big screen shows, as JSON."""
+    now = now or timezone.now()
+    appraisees = list(review.appraisees.select_related("cadre", "unit").order_by("order"))
+    current = appraisees[review.current_index] if review.current_index is not None and appraisees else None
+    state = {
+        "version": review.screen_version,
+        "stage": review.get_stage_display(),
+        "title": f"{review.title}",
+        "agenda": [{"order": a.order, "name": a.cadre.name, "unit": a.unit.name, "title": a.title,
+                    "current": current is not None and a.pk == current.pk} for a in appraisees],
+        "current": None,
+    }  # fmt: skip
+    if current:
+        elapsed = review.elapsed_seconds(now)
+        state["current"] = {
+            "id": current.pk,
+            "unit_id": current.unit_id,
+            "order": current.order,
+            "name": current.cadre.name,
+            "unit": current.unit.name,
+            "title": current.title,
+            "has_photo": bool(current.photo),
+            "allotted": current.speaking_seconds,
+            "elapsed": round(elapsed, 1),
+            "remaining": round(current.speaking_seconds - elapsed, 1),
+            "running": review.clock_started_at is not None,
+        }
+    return state

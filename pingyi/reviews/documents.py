@@ -1,0 +1,104 @@
+"""Word documents in the 公文 layout: the duty-report template and the feedback sheet."""
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+from pingyi.lib.gongwen import GongwenDocument
+
+from .models import Area
+from .views import get_appraisee_or_404
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ISSUER = "中共示例市委组织部"
+AREA_HEADINGS = {
+    Area.DEVELOPMENT: (
+        "一、聚焦第一要务，当好发展的领头雁",
+        "主要经济指标、特色产业、招商引资、服务企业等方面的工作和成效。",
+    ),
+    Area.LIVELIHOOD: (
+        "二、恪守为民情怀，当好群众的贴心人",
+        "民生实事、公共服务、低收入人口帮扶、人居环境整治、人才服务等方面的工作和成效。",
+    ),
+    Area.SAFETY: (
+        "三、筑牢安全底线，当好平安的守护者",
+        "安全生产、信访矛盾化解、风险隐患排查、基层治理等方面的工作和成效。",
+    ),
+    Area.PARTY: (
+        "四、加强党的领导，抓好党建与作风廉洁",
+        "履行全面从严治党主体责任、班子和队伍建设、作风建设和廉洁自律等情况。",
+    ),
+}
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def report_template(request):
+    doc = GongwenDocument("××镇（街道）党（工）委书记述职报告", subtitle="（姓名）")
+    doc.paragraph(
+        "按照市委关于开展乡镇（街道）党政正职述职评议活动的部署，现将本人履职情况报告如下。（开头：简述任职以来总体情况，200字以内。）"
+    )
+    for heading, hint in AREA_HEADINGS.values():
+        doc.heading(heading)
+        doc.paragraph(f"（{hint}请用数据说话，写清做了什么、成效如何，800字以内。）")
+    doc.heading("五、存在的问题和不足")
+    doc.paragraph("（实事求是查摆问题和短板，逐条列出，每条写明所属方面：发展、民生、平安或党建。）")
+    doc.heading("六、下一步工作打算")
+    doc.paragraph("（针对上述问题提出整改措施和时限。）")
+    return _download(doc.to_bytes(), "述职报告模板.docx")
+
+
+def feedback_sheet(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    return _download(
+        feedback_document(appraisee),
+        f"{appraisee.review.label}述职评议反馈意见书_{appraisee.cadre.name}.docx",
+    )
+
+
+def feedback_document(appraisee) -> bytes:
+    review = appraisee.review
+    doc = GongwenDocument(f"{review.title}\n反馈意见书")
+    doc.paragraph(f"{appraisee.cadre.name}同志：", indent=False)
+    doc.paragraph(
+        f"你作为{appraisee.unit.name}{appraisee.title}参加了{review.label}全市乡镇（街道）党政正职述职评议"
+        f"{'（' + _date(review.meeting_date) + '）' if review.meeting_date else ''}。现将评议情况反馈如下，请认真对照整改。"
+    )
+    doc.heading("一、领导点评")
+    remarks = list(appraisee.remarks.all())
+    for remark in remarks:
+        doc.paragraph(f"{remark.speaker}：{remark.text}")
+    if not remarks:
+        doc.paragraph("（无）")
+    doc.heading("二、问题清单")
+    problems = list(appraisee.problems.all())
+    if problems:
+        doc.table(
+            ["序号", "领域", "问题", "来源", "整改措施", "整改时限"],
+            [[i, p.get_area_display(), p.description, p.get_source_display(), p.measure or "—", _date(p.deadline) if p.deadline else "—"]
+             for i, p in enumerate(problems, start=1)],
+            widths_cm=[1.2, 1.4, 5, 1.8, 4.4, 2.2],
+        )  # fmt: skip
+    else:
+        doc.paragraph("（无）")
+    for hook in FEEDBACK_SECTIONS:
+        hook(doc, appraisee)
+    doc.heading("三、整改要求" if len(FEEDBACK_SECTIONS) == 0 else "四、整改要求")
+    doc.paragraph(
+        review.requirements or "请对照问题清单，逐项制定整改措施，明确责任人和整改时限，按期报告整改进展。"
+    )
+    doc.signature(ISSUER, dt.date.today())
+    return doc.to_bytes()
+
+
+# Later sections (the appraisal scores) register here, so this app needs not import theirs.
+FEEDBACK_SECTIONS: list = []
+
+
+def _date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,49 @@
+"""The text of an uploaded duty report (.docx, .txt via dupcheck.extract; .pdf here)."""
+
+import io
+
+MAX_BYTES = 20 * 1024 * 1024
+MIN_PDF_CHARS = 20
+
+
+class ExtractError(Exception):
+    """str(e) is a Chinese reason fit to show to the user."""
+
+
+def report_text(filename: str, data: bytes) -> str:
+    """Raises ExtractError with a Chinese reason; nothing is stored before this succeeds."""
+    if not data:
+        raise ExtractError("文件为空（0 字节），请重新选择文件。")
+    if len(data) > MAX_BYTES:
+        raise ExtractError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），述职报告文件上限为 20 MB。")
+    if filename.lower().endswith(".pdf"):
+        return _pdf_text(data)
+    from pingyi.dupcheck import extract  # .docx, .txt, .html: one extractor for reports and corpus
+
+    try:
+        return extract.extract_text(filename, data)
+    except extract.ExtractError as exc:
+        raise ExtractError(str(exc)) from exc
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PyPdfError
+
+    if not data.startswith(b"%PDF"):
+        raise ExtractError("该文件不是有效的 PDF 文件（可能是其他格式改了扩展名）。")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ExtractError("PDF 文件已加密，系统无法读取。请去除密码后再上传，或上传 Word 文件。")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except ExtractError:
+        raise
+    except DependencyError as exc:
+        # AES-encrypted files need a crypto library we do not ship; to the user it is encrypted.
+        raise ExtractError("PDF 文件已加密，系统无法读取。请去除密码后再上传，或上传 Word 文件。") from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ExtractError("无法读取该 PDF 文件：文件已损坏或格式不正确。") from exc
+    if sum(1 for c in text if not c.isspace()) < MIN_PDF_CHARS:
+        raise ExtractError("PDF 中没有可提取的文字（可能是扫描图片），请上传 Word 文件或直接粘贴正文。")
+    return text.strip()

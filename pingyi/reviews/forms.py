@@ -1,0 +1,86 @@
+from django import forms
+
+from pingyi.org.models import Cadre
+
+from .models import Area, Problem, ProblemSource, ProblemStatus, Review
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "number",
+            "title",
+            "meeting_date",
+            "venue",
+            "speaking_minutes",
+            "report_deadline",
+            "requirements",
+        ]
+        widgets = {
+            "meeting_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "report_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "requirements": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].required = False
+        self.fields["number"].help_text = "留空则自动取下一期"
+        self.fields["speaking_minutes"].min_value = 1
+
+
+class AppraiseeForm(forms.Form):
+    cadre = forms.ModelChoiceField(label="述职人", queryset=Cadre.objects.none())
+
+    def __init__(self, data, candidates):
+        super().__init__(data)
+        self.fields["cadre"].queryset = candidates
+        self.fields["cadre"].label_from_instance = lambda c: f"{c.unit.name} {c.name}"
+
+
+class ReportForm(forms.Form):
+    file = forms.FileField(label="上传文件（.docx、.pdf 或 .txt）", required=False)
+    text = forms.CharField(label="或直接粘贴正文", required=False, widget=forms.Textarea(attrs={"rows": 10}))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError("请上传述职报告文件或粘贴正文")
+        return data
+
+
+class RemarkForm(forms.Form):
+    speaker = forms.CharField(label="点评人", max_length=60)
+    text = forms.CharField(label="点评内容", widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["area", "source", "description", "measure", "owner", "deadline"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "measure": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = Area.choices
+        self.fields["source"].choices = ProblemSource.choices
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = ["measure", "owner", "deadline"]
+        widgets = {
+            "measure": forms.Textarea(attrs={"rows": 3}),
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label="整改状态", choices=ProblemStatus.choices)

@@ -1,0 +1,311 @@
+"""Review rounds, their appraisees and duty reports."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from pingyi.accounts.access import (
+    can_edit,
+    get_scoped_or_404,
+    organizer_required,
+    scoped,
+    visible_cadres,
+    visible_units,
+)
+
+from . import actions
+from .extract import ExtractError, report_text
+from .forms import AppraiseeForm, MeasureForm, ProblemForm, RemarkForm, ReportForm, ReviewForm
+from .models import STAGE_ORDER, Appraisee, DutyReport, Problem, Review, Stage
+
+
+def get_review_or_404(request, pk) -> Review:
+    # A round is city-wide; what is inside it is filtered by scope.
+    if not visible_units(request.user).exists():
+        raise Http404("内容不存在")
+    return get_object_or_404(Review, pk=pk)
+
+
+def get_appraisee_or_404(request, pk) -> Appraisee:
+    queryset = Appraisee.objects.select_related("review", "cadre", "unit", "unit__parent")
+    return get_scoped_or_404(request.user, queryset, pk, "unit__path", "述职人")
+
+
+def appraisees_for(request, review: Review):
+    return scoped(
+        request.user, review.appraisees.select_related("cadre", "unit", "unit__parent"), "unit__path"
+    )
+
+
+def refuse(request, reason, page, pk, status: int = 409):
+    """Refused: the page the user came from, with the reason, and a 4xx status.
+
+    409 when the round's stage or the user's role forbids it, 400 for bad input.
+    """
+    messages.error(request, str(reason))
+    response = page(request, pk)
+    response.status_code = status
+    return response
+
+
+def review_list(request):
+    reviews = Review.objects.annotate(appraisee_count=Count("appraisees"))
+    return render(request, "reviews/review_list.html", {"reviews": reviews})
+
+
+@organizer_required
+def review_create(request):
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = actions.do_create_review(request.user, **form.cleaned_data)
+        except actions.ReviewError as exc:
+            form.add_error("number", str(exc))
+        else:
+            messages.success(request, f"已创建{review.label}，请添加述职人")
+            return redirect("review_detail", pk=review.pk)
+    return render(request, "reviews/review_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@organizer_required
+def review_edit(request, pk):
+    review = get_review_or_404(request, pk)
+    form = ReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        fresh = Review.objects.get(pk=review.pk)  # the form has already written into `review`
+        try:
+            actions.do_update_review(fresh, request.user, **form.cleaned_data)
+        except actions.ReviewError as exc:
+            return refuse(request, exc, review_detail, review.pk)
+        messages.success(request, "会议安排已保存")
+        return redirect("review_detail", pk=review.pk)
+    return render(
+        request,
+        "reviews/review_form.html",
+        {"form": form, "review": review},
+        status=400 if form.errors else 200,
+    )
+
+
+def review_detail(request, pk):
+    review = get_review_or_404(request, pk)
+    appraisees = (
+        appraisees_for(request, review)
+        .annotate(
+            report_count=Count("reports", distinct=True),
+            problem_count=Count("problems", distinct=True),
+        )
+        .prefetch_related(
+            Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
+        )
+    )
+    candidates = None
+    if request.user.is_organizer and not review.at_least(Stage.MEETING):
+        taken = review.appraisees.values("cadre_id")
+        candidates = AppraiseeForm(
+            None,
+            visible_cadres(request.user)
+            .chiefs()
+            .exclude(pk__in=taken)
+            .select_related("unit")
+            .order_by("unit__path", "id"),
+        )
+    index = review.stage_index()
+    return render(
+        request,
+        "reviews/review_detail.html",
+        {
+            "review": review,
+            "appraisees": appraisees,
+            "candidates": candidates,
+            "stages": [(s, i < index, i == index) for i, s in enumerate(STAGE_ORDER)],
+            "next_stage": STAGE_ORDER[index + 1] if index + 1 < len(STAGE_ORDER) else None,
+            "previous_stage": STAGE_ORDER[index - 1]
+            if 0 < index < STAGE_ORDER.index(Stage.APPRAISAL)
+            else None,
+            "history": review.stage_changes.select_related("by"),
+        },
+    )
+
+
+@require_POST
+@organizer_required
+def review_stage(request, pk):
+    review = get_review_or_404(request, pk)
+    try:
+        actions.do_move_stage(review, request.user, request.POST.get("to", ""), request.POST.get("note", ""))
+    except (actions.ReviewError, ValueError) as exc:
+        return refuse(
+            request, exc if isinstance(exc, actions.ReviewError) else "阶段无效", review_detail, review.pk
+        )
+    review.refresh_from_db()
+    messages.success(request, f"已进入「{review.get_stage_display()}」阶段")
+    return redirect("review_detail", pk=review.pk)
+
+
+@require_POST
+@organizer_required
+def appraisee_add(request, pk):
+    review = get_review_or_404(request, pk)
+    form = AppraiseeForm(request.POST, visible_cadres(request.user))
+    if not form.is_valid():
+        return refuse(request, "请选择述职人", review_detail, review.pk, 400)
+    try:
+        appraisee = actions.do_add_appraisee(review, form.cleaned_data["cadre"], request.user)
+    except actions.ReviewError as exc:
+        return refuse(request, exc, review_detail, review.pk)
+    messages.success(request, f"已添加述职人：{appraisee}")
+    return redirect("review_detail", pk=review.pk)
+
+
+@require_POST
+@organizer_required
+def appraisee_change(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    try:
+        if "remove" in request.POST:
+            actions.do_remove_appraisee(appraisee, request.user)
+        else:
+            actions.do_move_appraisee(appraisee, request.user, -1 if "up" in request.POST else 1)
+    except actions.ReviewError as exc:
+        return refuse(request, exc, review_detail, appraisee.review_id)
+    return redirect("review_detail", pk=appraisee.review_id)
+
+
+def appraisee_detail(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    review = appraisee.review
+    editable = can_edit(request.user)
+    return render(
+        request,
+        "reviews/appraisee_detail.html",
+        {
+            "a": appraisee,
+            "review": review,
+            "reports": appraisee.reports.select_related("submitted_by", "decided_by"),
+            "remarks": appraisee.remarks.all(),
+            "problems": appraisee.problems.all(),
+            "carried_over": Problem.objects.carried_over_for(appraisee).select_related("appraisee__review"),
+            "report_form": ReportForm() if editable and review.stage in (Stage.REPORTING, Stage.MEETING) else None,
+            "remark_form": RemarkForm() if request.user.is_organizer and review.at_least(Stage.MEETING) and not review.at_least(Stage.ARCHIVED) else None,
+            "problem_form": ProblemForm() if editable and review.at_least(Stage.REPORTING) and not review.at_least(Stage.ARCHIVED) else None,
+            "measure_form": MeasureForm,
+        },
+    )  # fmt: skip
+
+
+@require_POST
+def report_submit(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    form = ReportForm(request.POST, request.FILES)
+    target = f"{_appraisee_url(appraisee)}#report"
+    if not form.is_valid():
+        return refuse(
+            request,
+            "；".join(e for errors in form.errors.values() for e in errors),
+            appraisee_detail,
+            pk,
+            400,
+        )
+    upload = form.cleaned_data.get("file")
+    try:
+        if upload:
+            data = upload.read()
+            text = report_text(upload.name, data)
+            filename, original = upload.name, data
+        else:
+            text, filename, original = form.cleaned_data["text"], "", b""
+        report = actions.do_submit_report(
+            appraisee, request.user, text=text, filename=filename, original=original
+        )
+    except ExtractError as exc:
+        return refuse(request, exc, appraisee_detail, pk, 400)
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, pk)
+    late = "（逾期提交）" if report.late else ""
+    messages.success(request, f"已提交述职报告第{report.version}版，共{report.char_count}字{late}")
+    return redirect(target)
+
+
+def _appraisee_url(appraisee):
+    return reverse("appraisee_detail", args=[appraisee.pk])
+
+
+def _report_or_404(request, pk) -> DutyReport:
+    return get_scoped_or_404(
+        request.user,
+        DutyReport.objects.select_related("appraisee__review"),
+        pk,
+        "appraisee__unit__path",
+        "述职报告",
+    )
+
+
+@require_POST
+@organizer_required
+def report_decide(request, pk):
+    report = _report_or_404(request, pk)
+    target = f"{_appraisee_url(report.appraisee)}#report"
+    try:
+        actions.do_decide_report(
+            report, request.user, accept="accept" in request.POST, reason=request.POST.get("reason", "")
+        )
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, report.appraisee_id)
+    return redirect(target)
+
+
+def report_view(request, pk):
+    report = _report_or_404(request, pk)
+    if request.GET.get("download") and report.filename:
+        response = HttpResponse(bytes(report.original), content_type="application/octet-stream")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.filename)}"
+        return response
+    return render(request, "reviews/report_view.html", {"report": report, "a": report.appraisee})
+
+
+@require_POST
+@organizer_required
+def remark_add(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    form = RemarkForm(request.POST)
+    target = f"{_appraisee_url(appraisee)}#remarks"
+    if not form.is_valid():
+        return refuse(request, "请填写点评人和点评内容", appraisee_detail, pk, 400)
+    try:
+        actions.do_add_remark(appraisee, request.user, **form.cleaned_data)
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, pk)
+    return redirect(target)
+
+
+@require_POST
+def problem_add(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    form = ProblemForm(request.POST)
+    target = f"{_appraisee_url(appraisee)}#problems"
+    if not form.is_valid():
+        reason = "；".join(
+            f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items() if f in form.fields
+        )
+        return refuse(request, reason, appraisee_detail, pk, 400)
+    try:
+        actions.do_add_problem(appraisee, request.user, **form.cleaned_data)
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, pk)
+    return redirect(target)
+
+
+def my_appraisals(request):
+    """For township and county users: the appraisees in their scope, across rounds."""
+    appraisees = scoped(
+        request.user, Appraisee.objects.select_related("review", "cadre", "unit"), "unit__path"
+    )
+    return render(
+        request, "reviews/my_appraisals.html", {"appraisees": appraisees.order_by("-review__number", "order")}
+    )

@@ -1,0 +1,114 @@
+// Meeting day. The control page sends commands; the big screen polls the state every
+// second and runs the countdown locally between polls, so it follows within ~1 s and
+// keeps ticking smoothly. No inline script: the first state comes from a json_script block.
+(function () {
+  "use strict";
+  var root = document.getElementById("meeting");
+  if (!root) { return; }
+  var state = JSON.parse(document.getElementById("meeting-state").textContent);
+  var fetchedAt = Date.now();
+  var shownVersion = null;
+  var WARN_SECONDS = 60;
+
+  function bind(name) { return root.querySelectorAll('[data-bind="' + name + '"]'); }
+  function setText(name, text) { bind(name).forEach(function (el) { el.textContent = text; }); }
+
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function clockText(seconds) {
+    var s = Math.floor(Math.abs(seconds));
+    return two(Math.floor(s / 60)) + ":" + two(s % 60);
+  }
+
+  function renderAgenda() {
+    bind("agenda").forEach(function (list) {
+      list.innerHTML = "";
+      state.agenda.forEach(function (item) {
+        var li = document.createElement("li");
+        li.className = item.current ? "current" : "";
+        var name = document.createElement("b");
+        name.textContent = item.name;
+        var where = document.createElement("span");
+        where.textContent = item.unit + item.title;
+        li.appendChild(name);
+        li.appendChild(where);
+        list.appendChild(li);
+      });
+    });
+  }
+
+  function renderSpeaker() {
+    var c = state.current;
+    setText("current-name", c ? c.name : "");
+    setText("current-where", c ? c.unit + "　" + c.title : "");
+    setText("current-order", c ? "第" + c.order + "位述职" : "等待开始");
+    bind("photo").forEach(function (box) {
+      box.innerHTML = "";
+      if (c && c.has_photo) {
+        var img = document.createElement("img");
+        img.src = root.dataset.photoUrl.replace("/0/", "/" + c.id + "/");
+        img.alt = c.name;
+        box.appendChild(img);
+      }
+      box.hidden = !(c && c.has_photo);
+    });
+    document.dispatchEvent(new CustomEvent("meeting:speaker", { detail: c }));
+  }
+
+  function tick() {
+    var c = state.current;
+    var clocks = bind("clock");
+    if (!c) {
+      setText("clock", "--:--");
+      setText("clock-note", "");
+      return;
+    }
+    var remaining = c.remaining - (c.running ? (Date.now() - fetchedAt) / 1000 : 0);
+    var over = remaining < 0;
+    setText("clock", (over ? "+" : "") + clockText(remaining));
+    setText("clock-note", over ? "已超时" : (!c.running ? "已暂停" : (remaining <= WARN_SECONDS ? "还剩不到1分钟" : "剩余时间")));
+    clocks.forEach(function (el) {
+      el.classList.toggle("overtime", over);
+      el.classList.toggle("warning", !over && remaining <= WARN_SECONDS);
+      el.classList.toggle("paused", !c.running);
+    });
+  }
+
+  function apply(next) {
+    state = next;
+    fetchedAt = Date.now();
+    if (state.version !== shownVersion) {
+      shownVersion = state.version;
+      renderAgenda();
+      renderSpeaker();
+    }
+    tick();
+  }
+
+  function poll() {
+    fetch(root.dataset.stateUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (next) { if (next) { apply(next); } })
+      .catch(function () { /* a missed poll is retried in a second */ });
+  }
+
+  if (root.dataset.commandUrl) {
+    var token = document.querySelector('meta[name="csrf-token"]').content;
+    root.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-command]");
+      if (!button) { return; }
+      var url = root.dataset.commandUrl.replace("/CMD/", "/" + button.dataset.command + "/");
+      fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } })
+        .then(function (r) { return r.json(); })
+        .then(function (body) {
+          var error = bind("error")[0];
+          error.hidden = !body.error;
+          error.textContent = body.error || "";
+          if (body.state) { apply(body.state); }
+        });
+    });
+  }
+
+  apply(state);
+  setInterval(tick, 250);
+  setInterval(poll, 1000);
+})();

@@ -106,3 +106,18 @@ def roster_bytes(cadres: list[dict], units: list[list] | None = None) -> bytes:
             xlsx.SheetSpec(CADRE_SHEET, CADRE_COLUMNS, [[r.get(h) for h in CADRE_HEADERS] for r in cadres]),
         ]
     )
+
+
+def make_review(organizer, *, stage: str = "preparing", appraisees=(), **fields):
+    """A review round moved through the real guarded actions up to `stage`."""
+    from pingyi.reviews import actions
+    from pingyi.reviews.models import STAGE_ORDER, Stage
+
+    fields.setdefault("title", "第一期全市乡镇（街道）党政正职述职评议会")
+    fields.setdefault("meeting_date", dt.date(2026, 12, 1))
+    review = actions.do_create_review(organizer, **fields)
+    for cadre in appraisees:
+        actions.do_add_appraisee(review, cadre, organizer)
+    for target in STAGE_ORDER[1 : STAGE_ORDER.index(Stage(stage)) + 1]:
+        review = actions.do_move_stage(review, organizer, target)
+    return review

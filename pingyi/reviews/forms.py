@@ -40,7 +40,8 @@ class AppraiseeForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    file = forms.FileField(label="上传文件（.docx、.pdf 或 .txt）", required=False)
+    # Empty files reach the extractor, which explains them the same way as other bad files.
+    file = forms.FileField(label="上传文件（.docx、.pdf 或 .txt）", required=False, allow_empty_file=True)
     text = forms.CharField(label="或直接粘贴正文", required=False, widget=forms.Textarea(attrs={"rows": 10}))
 
     def clean(self):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.access import can_edit, get_scoped_or_404, scoped
+from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, scoped
 
 from . import actions
 from .forms import MeasureForm, ProgressForm
@@ -95,6 +95,7 @@ def problem_progress(request, pk):
 
 
 @require_POST
+@organizer_required
 def problem_signoff(request, pk):
     problem = _problem_or_404(request, pk)
     try:

@@ -1,0 +1,92 @@
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from pingyi.reviews import actions
+from pingyi.reviews.models import Review
+from pingyi.testing import make_review
+
+
+@pytest.fixture
+def review(world):
+    cadres = [world.cadres.qingshan, world.cadres.wenchang, world.cadres.liuying]
+    return make_review(world.people.organizer, stage="meeting", appraisees=cadres, speaking_minutes=5)
+
+
+def command(client, review, name):
+    return client.post(reverse("meeting_command", args=[review.pk, name]))
+
+
+def test_the_organizer_drives_the_agenda_and_the_screen_state_follows(world, as_user, review):
+    organizer = as_user(world.people.organizer)
+    screen = as_user(world.people.leader)
+    state = screen.get(reverse("meeting_state", args=[review.pk])).json()
+    assert state["current"] is None and [a["name"] for a in state["agenda"]] == [
+        "青山书记",
+        "文昌书记",
+        "柳营书记",
+    ]
+
+    assert command(organizer, review, "start").json()["state"]["current"]["name"] == "青山书记"
+    state = screen.get(reverse("meeting_state", args=[review.pk])).json()
+    assert state["current"]["name"] == "青山书记" and state["current"]["running"]
+    assert state["current"]["allotted"] == 300 and 299 <= state["current"]["remaining"] <= 300
+    assert [a["current"] for a in state["agenda"]] == [True, False, False]
+
+    command(organizer, review, "next")
+    assert screen.get(reverse("meeting_state", args=[review.pk])).json()["current"]["name"] == "文昌书记"
+    command(organizer, review, "previous")
+    assert screen.get(reverse("meeting_state", args=[review.pk])).json()["current"]["name"] == "青山书记"
+    refused = command(organizer, review, "previous")
+    assert refused.status_code == 409 and refused.json()["error"] == "已是第一位述职人"
+
+
+def test_pause_and_resume_keep_the_time_used(world, review):
+    organizer = world.people.organizer
+    actions.do_meeting(review, organizer, "start")
+    review = Review.objects.get(pk=review.pk)
+    Review.objects.filter(pk=review.pk).update(clock_started_at=timezone.now() - dt.timedelta(seconds=100))
+    review = actions.do_meeting(review, organizer, "pause")
+    assert 99 <= review.clock_elapsed <= 101
+    later = timezone.now() + dt.timedelta(minutes=10)
+    assert actions.meeting_state(review, later)["current"]["remaining"] == pytest.approx(200, abs=1)
+    with pytest.raises(actions.ReviewError, match="计时已暂停"):
+        actions.do_meeting(review, organizer, "pause")
+    review = actions.do_meeting(review, organizer, "resume")
+    assert actions.meeting_state(review)["current"]["running"]
+
+
+def test_overtime_is_negative_remaining_time(world, review):
+    organizer = world.people.organizer
+    review = actions.do_meeting(review, organizer, "start")
+    state = actions.meeting_state(review, timezone.now() + dt.timedelta(seconds=330))
+    assert state["current"]["remaining"] == pytest.approx(-30, abs=1)
+
+
+def test_the_next_speaker_starts_with_the_full_time(world, review):
+    organizer = world.people.organizer
+    review = actions.do_meeting(review, organizer, "start")
+    Review.objects.filter(pk=review.pk).update(clock_started_at=timezone.now() - dt.timedelta(seconds=200))
+    review = actions.do_meeting(Review.objects.get(pk=review.pk), organizer, "next")
+    assert actions.meeting_state(review)["current"]["remaining"] == pytest.approx(300, abs=1)
+
+
+def test_only_in_the_meeting_stage_and_only_organizers(world, as_user, review):
+    assert command(as_user(world.people.leader), review, "start").status_code == 403
+    assert command(as_user(world.people.clerk), review, "next").status_code == 403
+    actions.do_move_stage(review, world.people.organizer, "appraisal")
+    refused = command(as_user(world.people.organizer), review, "start")
+    assert refused.status_code == 409 and "会议阶段" in refused.json()["error"]
+
+
+def test_the_screen_page_carries_the_first_state_without_inline_script(world, as_user, review):
+    actions.do_meeting(review, world.people.organizer, "start")
+    page = as_user(world.people.organizer).get(reverse("meeting_screen", args=[review.pk])).content.decode()
+    data = page.split('<script id="meeting-state" type="application/json">')[1].split("</script>")[0]
+    assert json.loads(data)["current"]["name"] == "青山书记"
+    for tag in page.split("<script")[1:]:
+        head = tag.split(">", 1)[0]
+        assert "src=" in head or 'type="application/json"' in head

@@ -85,7 +85,7 @@ def test_the_dashboard_counts_only_the_scope(world, as_user, objects):
 
 
 def test_a_city_leader_reads_but_changes_nothing(world, as_user, objects):
-    _review, own, _other, report, problem, _evidence = objects
+    _review, own, _other, _report, problem, _evidence = objects
     leader = as_user(world.people.leader)
     assert leader.get(reverse("appraisee_detail", args=[own.pk])).status_code == 200
     refused = leader.post(

@@ -35,6 +35,7 @@ class Selection:
     as_of: dt.date
     scope: Unit | None = None  # None: the whole city
     cohort: str = "chiefs"
+    review: object = None  # a reviews.Review: its appraisees instead of the posts held
 
     @property
     def scope_name(self) -> str:
@@ -59,6 +60,11 @@ class Selection:
 
     def cadres(self):
         """Each person once, however many qualifying posts they hold."""
+        if self.review is not None:
+            speakers = self.review.appraisees.all()
+            if self.scope is not None:
+                speakers = speakers.filter(unit__path__startswith=self.scope.path)
+            return Cadre.objects.filter(pk__in=speakers.values("cadre_id"))
         return Cadre.objects.filter(pk__in=self.posts().values("cadre_id"))
 
 

@@ -2,7 +2,7 @@
 
 import math
 
-from .cohort import Selection
+from .cohort import SECRETARY_TITLES, Selection
 from .numbers import shown
 
 
@@ -49,3 +49,19 @@ def _at_least(value) -> str:
 def _date(selection: Selection) -> str:
     d = selection.as_of
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def speakers_sentence(selection: Selection, f: dict) -> str:
+    """从今天发言的*位乡镇（街道）党（工）委书记来看，年龄最大的是68年出生的，…80后的有*位。"""
+    review = selection.review
+    if not f["count"]:
+        return f"{review.label}尚无述职人。"
+    secretaries = all(
+        any(part in SECRETARY_TITLES for part in a.title.split("、")) for a in review.appraisees.all()
+    )
+    who = "乡镇（街道）党（工）委书记" if secretaries else "乡镇（街道）党政正职"
+    oldest, youngest = f["oldest_birth"], f["youngest_birth"]
+    return (
+        f"从{review.label}发言的{f['count']}位{who}来看，年龄最大的是{oldest[2:4]}年出生的，"
+        f"年龄最小的是{youngest[2:4]}年出生的，80后的有{f['born_1980s']}位。"
+    )

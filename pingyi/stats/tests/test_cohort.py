@@ -179,3 +179,29 @@ def test_cohort_stats_scope_and_text(teams):
         call_command("cohort_stats", "--scope", "379999999999")
     with pytest.raises(CommandError, match="格式不对"):
         call_command("cohort_stats", "--as-of", "2026.06")
+
+
+def test_cohort_stats_over_a_reviews_speakers(city):
+    from pingyi.org.models import Cadre
+    from pingyi.testing import make_personas, make_review
+
+    people = make_personas(city)
+    speakers = Cadre.objects.filter(name__in=["A", "D", "G"])  # born 1990.06, 1975.03, 1968.12
+    make_review(people.organizer, appraisees=list(speakers), number=3)
+    out = StringIO()
+    call_command("cohort_stats", "--as-of", "2026-06-15", "--review", "3", stdout=out)
+    assert out.getvalue().strip() == (
+        "从第3期发言的3位乡镇（街道）党（工）委书记来看，年龄最大的是68年出生的，年龄最小的是90年出生的，80后的有0位。"
+    )
+    out = StringIO()
+    call_command("cohort_stats", "--as-of", "2026-06-15", "--review", "3", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["count"], data["oldest_birth"], data["youngest_birth"], data["born_1980s"]) == (
+        3,
+        "1968.12",
+        "1990.06",
+        0,
+    )
+    assert data["mean_age"] == 48.0  # (36 + 51 + 57) / 3
+    with pytest.raises(CommandError, match="找不到第9期"):
+        call_command("cohort_stats", "--review", "9")

@@ -7,7 +7,8 @@ from pingyi.org.models import Unit
 from pingyi.stats.cohort import COHORTS, Selection, figures
 from pingyi.stats.numbers import jsonable
 from pingyi.stats.pipeline import pipeline
-from pingyi.stats.speech import cohort_paragraph, pipeline_sentence
+from pingyi.reviews.models import Review
+from pingyi.stats.speech import cohort_paragraph, pipeline_sentence, speakers_sentence
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--scope", help="范围：单位的12位区划代码（默认全市）")
         parser.add_argument("--cohort", default="chiefs", choices=list(COHORTS), help="统计对象")
-        parser.add_argument("--review", type=int, help="第N期述职评议的述职人")
+        parser.add_argument("--review", type=int, help="第N期述职评议会的述职人（发言人）")
         parser.add_argument("--year", type=int, help="换届年份（默认：现任班子成员最多的首次进班子年份）")
         parser.add_argument("--json", action="store_true", help="输出 JSON")
 
@@ -33,10 +34,19 @@ class Command(BaseCommand):
             unit = Unit.objects.filter(code=scope).first()
             if unit is None:
                 raise CommandError(f"找不到区划代码为 {scope} 的单位")
+        the_review = None
         if review is not None:
-            raise CommandError("按期统计述职人（--review）需要“述职评议”功能，该功能尚未上线。")
-        selection = Selection(as_of_date, unit, cohort)
+            the_review = Review.objects.filter(number=review).first()
+            if the_review is None:
+                raise CommandError(f"找不到第{review}期述职评议会")
+        selection = Selection(as_of_date, unit, cohort, the_review)
         result = figures(selection.cadres(), as_of_date)
+        if the_review is not None:
+            if json:
+                self.stdout.write(_dumps({**jsonable(result), "scope": scope or None, "review": review}))
+            else:
+                self.stdout.write(speakers_sentence(selection, result))
+            return
         flow = pipeline(selection, year)
         if json:
             out = {**jsonable(result), "scope": scope or None, "cohort": cohort, "pipeline": jsonable(flow)}

@@ -1,7 +1,8 @@
 import datetime as dt
+
 import pytest
-from playwright.sync_api import expect
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from pingyi.reviews.models import Review
 from pingyi.testing import make_cadre, make_city, make_personas

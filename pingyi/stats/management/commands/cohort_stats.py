@@ -4,10 +4,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.org.models import Unit
+from pingyi.reviews.models import Review
 from pingyi.stats.cohort import COHORTS, Selection, figures
 from pingyi.stats.numbers import jsonable
 from pingyi.stats.pipeline import pipeline
-from pingyi.reviews.models import Review
 from pingyi.stats.speech import cohort_paragraph, pipeline_sentence, speakers_sentence
 
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("appraisees/<int:pk>/", views.appraisee_detail, name="appraisee_detail"),
     path("appraisees/<int:pk>/change/", views.appraisee_change, name="appraisee_change"),
     path("appraisees/<int:pk>/photo/", meeting.photo, name="appraisee_photo"),
+    path("appraisees/<int:pk>/settings/", views.appraisee_settings, name="appraisee_settings"),
     path("appraisees/<int:pk>/report/", views.report_submit, name="report_submit"),
     path("appraisees/<int:pk>/remarks/", views.remark_add, name="remark_add"),
     path("appraisees/<int:pk>/problems/", views.problem_add, name="problem_add"),

@@ -1,5 +1,6 @@
 """Review rounds, their appraisees and duty reports."""
 
+import io
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -195,6 +196,7 @@ def appraisee_detail(request, pk):
             "remark_form": RemarkForm() if request.user.is_organizer and review.at_least(Stage.MEETING) and not review.at_least(Stage.ARCHIVED) else None,
             "problem_form": ProblemForm() if editable and review.at_least(Stage.REPORTING) and not review.at_least(Stage.ARCHIVED) else None,
             "measure_form": MeasureForm,
+            "settings_open": request.user.is_organizer and not review.at_least(Stage.MEETING),
         },
     )  # fmt: skip
 
@@ -309,3 +311,49 @@ def my_appraisals(request):
     return render(
         request, "reviews/my_appraisals.html", {"appraisees": appraisees.order_by("-review__number", "order")}
     )
+
+
+MAX_PHOTO_BYTES = 2 * 1024 * 1024
+PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
+
+
+def _photo(upload) -> tuple[bytes, str]:
+    """A checked JPEG or PNG, or ReviewError with the reason."""
+    from PIL import Image, UnidentifiedImageError
+
+    data = upload.read()
+    if not data:
+        raise actions.ReviewError("照片文件为空")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise actions.ReviewError("照片超过 2 MB，请压缩后再上传")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = PHOTO_FORMATS.get(image.format)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    if kind is None:
+        raise actions.ReviewError("照片须为 JPG 或 PNG 图片")
+    return data, kind
+
+
+@require_POST
+@organizer_required
+def appraisee_settings(request, pk):
+    appraisee = get_appraisee_or_404(request, pk)
+    minutes = request.POST.get("minutes", "").strip()
+    try:
+        if minutes and (not minutes.isdigit() or not 1 <= int(minutes) <= 60):
+            raise actions.ReviewError("发言时间应为 1–60 之间的整数（分钟）")
+        upload = request.FILES.get("photo")
+        photo, kind = _photo(upload) if upload else (None, "")
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, pk, 400)
+    try:
+        actions.do_set_appraisee(
+            appraisee, request.user, minutes=int(minutes) if minutes else None, photo=photo, photo_type=kind
+        )
+    except actions.ReviewError as exc:
+        return refuse(request, exc, appraisee_detail, pk)
+    messages.success(request, "述职人信息已保存")
+    return redirect("appraisee_detail", pk=pk)

@@ -90,3 +90,39 @@ def test_the_screen_page_carries_the_first_state_without_inline_script(world, as
     for tag in page.split("<script")[1:]:
         head = tag.split(">", 1)[0]
         assert "src=" in head or 'type="application/json"' in head
+
+
+def _png():
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (60, 80), "#9b1c1c").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_a_photo_is_checked_stored_and_shown_on_the_screen(world, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    review = make_review(world.people.organizer, stage="reporting", appraisees=[world.cadres.qingshan])
+    appraisee = review.appraisees.get()
+    organizer = as_user(world.people.organizer)
+    url = reverse("appraisee_settings", args=[appraisee.pk])
+    bad = organizer.post(url, {"photo": SimpleUploadedFile("照片.jpg", b"not an image")})
+    assert bad.status_code == 400 and "JPG 或 PNG" in bad.content.decode()
+    bad = organizer.post(url, {"minutes": "0"})
+    assert bad.status_code == 400 and "1–60" in bad.content.decode()
+    assert (
+        organizer.post(url, {"minutes": "6", "photo": SimpleUploadedFile("照片.png", _png())}).status_code
+        == 302
+    )
+    appraisee.refresh_from_db()
+    assert appraisee.speaking_seconds == 360
+    photo = as_user(world.people.clerk).get(reverse("appraisee_photo", args=[appraisee.pk]))
+    assert photo["Content-Type"] == "image/png" and photo.content == _png()
+    actions.do_move_stage(review, world.people.organizer, "meeting")
+    review = actions.do_meeting(review, world.people.organizer, "start")
+    assert actions.meeting_state(review)["current"]["has_photo"]
+    frozen = organizer.post(url, {"minutes": "9"})
+    assert frozen.status_code == 409

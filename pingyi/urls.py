@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pingyi.dupcheck.urls")),
     path("", include("pingyi.indicators.urls")),
     path("", include("pingyi.reviews.urls")),
+    path("", include("pingyi.ballots.urls")),
     path("api/", api.urls),
 ]
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pingyi.dupcheck",
     "pingyi.indicators",
     "pingyi.reviews",
+    "pingyi.ballots",
 ]
 
 MIDDLEWARE = [

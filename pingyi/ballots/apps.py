@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BallotsConfig(AppConfig):
+    name = "pingyi.ballots"
+    verbose_name = "民主测评"

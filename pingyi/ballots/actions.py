@@ -1,0 +1,197 @@
+"""Every change to forms, groups, tokens and ballots goes through here.
+
+Submitting a ballot marks its token used and stores the ballot in one
+transaction; the token row is claimed with a conditional UPDATE, so of two
+concurrent submissions with the same code exactly one is counted.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from pingyi.audit.actions import record
+from pingyi.audit.models import register_actions
+from pingyi.reviews.models import Appraisee, Review, Stage
+
+from . import codes
+from .models import Ballot, BallotForm, BallotToken, EvaluatorGroup, Source, TokenStatus
+
+register_actions(
+    {
+        "ballot_form": "修改测评表",
+        "ballot_groups": "修改评议组",
+        "tokens_issue": "生成测评凭证",
+        "tokens_void": "作废测评凭证",
+        "paper_ballot": "录入纸质选票",
+    }
+)
+MAX_TOKENS_PER_BATCH = 2000
+
+
+class BallotError(Exception):
+    """str(e) is a Chinese sentence for the user."""
+
+
+def _require(condition: bool, message: str):
+    if not condition:
+        raise BallotError(message)
+
+
+def _organizer(user):
+    _require(user is not None and user.is_organizer, "只有组织部管理员可以进行此操作")
+
+
+def appraisee_key(appraisee: Appraisee) -> str:
+    """Keys follow the speaking order, which is frozen before ballots open."""
+    return f"a{appraisee.order:02d}"
+
+
+def form_for(review: Review) -> BallotForm:
+    form, _ = BallotForm.objects.get_or_create(review=review)
+    return form
+
+
+def do_save_form(review: Review, user, *, scale: list, criteria: list, rules: dict) -> BallotForm:
+    _organizer(user)
+    with transaction.atomic():
+        form = BallotForm.objects.select_for_update().get(pk=form_for(review).pk)
+        _require(not form.frozen, "已生成测评凭证，测评表已冻结，不能修改")
+        form.scale, form.criteria, form.rules = scale, criteria, rules
+        form.save()
+        record("ballot_form", user=user, target=review.label)
+    return form
+
+
+def do_save_groups(review: Review, user, groups: list[dict]) -> list[EvaluatorGroup]:
+    """Replace the groups (key, label, weight, head_count) while no token exists."""
+    _organizer(user)
+    with transaction.atomic():
+        form = BallotForm.objects.select_for_update().get(pk=form_for(review).pk)
+        _require(not form.frozen, "已生成测评凭证，评议组已冻结，不能修改")
+        _require(bool(groups), "至少需要一个评议组")
+        review.evaluator_groups.all().delete()
+        saved = [EvaluatorGroup.objects.create(review=review, order=i, **g) for i, g in enumerate(groups)]
+        record("ballot_groups", user=user, target=review.label, summary="、".join(g.label for g in saved))
+    return saved
+
+
+def do_issue_tokens(group: EvaluatorGroup, user, count: int) -> list[str]:
+    """New one-time codes for a group. Returns the plain codes: print them, never store them."""
+    _organizer(user)
+    _require(1 <= count <= MAX_TOKENS_PER_BATCH, f"每次可生成 1–{MAX_TOKENS_PER_BATCH} 张凭证")
+    review = group.review
+    _require(not review.at_least(Stage.PUBLISHED), "结果已公布，不能再生成凭证")
+    plain = [codes.new_code() for _ in range(count)]
+    with transaction.atomic():
+        form = BallotForm.objects.select_for_update().get(pk=form_for(review).pk)
+        form.frozen = True
+        form.save(update_fields=["frozen"])
+        last = group.tokens.aggregate(batch=Max("batch"), serial=Max("serial"))
+        batch = (last["batch"] or 0) + 1
+        start = last["serial"] or 0
+        BallotToken.objects.bulk_create(
+            BallotToken(group=group, code_hash=codes.code_hash(code), batch=batch, serial=start + i)
+            for i, code in enumerate(plain, start=1)
+        )
+        record(
+            "tokens_issue",
+            user=user,
+            target=f"{review.label} {group.label}",
+            summary=f"第{batch}批 {count} 张",
+        )
+    return plain
+
+
+def do_void_tokens(group: EvaluatorGroup, user, *, batch: int | None = None) -> int:
+    """Void the unused tokens of a group (or of one batch), e.g. when slips were lost."""
+    _organizer(user)
+    with transaction.atomic():
+        tokens = group.tokens.filter(status=TokenStatus.ISSUED)
+        if batch is not None:
+            tokens = tokens.filter(batch=batch)
+        count = tokens.update(status=TokenStatus.VOID)
+        record("tokens_void", user=user, target=f"{group.review.label} {group.label}",
+               summary=f"{'第' + str(batch) + '批' if batch else '全部'}未使用凭证 {count} 张")  # fmt: skip
+    return count
+
+
+@dataclass
+class Submission:
+    receipt: str
+    already: bool  # a retry of a ballot already recorded
+
+
+def check_ratings(review: Review, ratings: dict) -> str | None:
+    """The reason a phone ballot is refused, or None. Every appraisee × criterion must be answered."""
+    form = form_for(review)
+    keys = [appraisee_key(a) for a in review.appraisees.order_by("order")]
+    levels = {level["label"] for level in form.scale}
+    for key in keys:
+        for criterion in form.criteria:
+            level = ratings.get(key, {}).get(criterion["key"])
+            if level is None:
+                return "还有未评价的项目，请逐项选择（不了解的请选“不了解”）"
+            if level not in levels:
+                return f"档次「{level}」无效"
+    if set(ratings) - set(keys):
+        return "选票中有不属于本期的述职人"
+    from .tally import validate_ballot
+
+    return validate_ballot(form.scale, form.criteria, form.rules, keys, ratings)
+
+
+def token_for(code: str) -> BallotToken:
+    try:
+        digest = codes.code_hash(code)
+    except codes.CodeError as exc:
+        raise BallotError(str(exc)) from None
+    token = BallotToken.objects.select_related("group__review").filter(code_hash=digest).first()
+    _require(token is not None, "凭证码不正确，请核对后重新输入")
+    return token
+
+
+def open_for_voting(token: BallotToken):
+    review = token.group.review
+    _require(review.stage == Stage.APPRAISAL, "本期测评未开始或已结束，不能投票")
+    _require(token.status != TokenStatus.VOID, "该凭证已作废，请向工作人员领取新的凭证")
+
+
+def do_submit_ballot(
+    code: str, ratings: dict, receipt: str, signature: str, source: str = Source.PHONE
+) -> Submission:
+    token = token_for(code)
+    open_for_voting(token)
+    _require(codes.receipt_signature(code, receipt) == signature, "提交内容不完整，请重新打开选票")
+    group, review = token.group, token.group.review
+    reason = check_ratings(review, ratings)
+    _require(reason is None, reason or "")
+    with transaction.atomic():
+        claimed = BallotToken.objects.filter(pk=token.pk, status=TokenStatus.ISSUED).update(
+            status=TokenStatus.USED
+        )
+        if not claimed:
+            # Used already: a retry of the same ballot is answered as recorded, anything else refused.
+            previous = Ballot.objects.filter(receipt=receipt, review=review).first()
+            _require(
+                previous is not None and previous.ratings == ratings, "该凭证已经投过票，每张凭证只能投一次"
+            )
+            return Submission(receipt, already=True)
+        try:
+            with transaction.atomic():
+                Ballot.objects.create(
+                    review=review, group=group, receipt=receipt, ratings=ratings, source=source
+                )
+        except IntegrityError:
+            raise BallotError("回执码冲突，请重新打开选票提交") from None
+    return Submission(receipt, already=False)
+
+
+def turnout(review: Review) -> list[dict]:
+    """Per group: tokens issued (not voided) and ballots received."""
+    rows = []
+    for group in review.evaluator_groups.all():
+        issued = group.tokens.exclude(status=TokenStatus.VOID).count()
+        rows.append({"group": group.label, "issued": issued, "submitted": group.ballots.count(),
+                     "head_count": group.head_count})  # fmt: skip
+    return rows

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class BallotsConfig(AppConfig):
     name = "pingyi.ballots"
     verbose_name = "民主测评"
+
+    def ready(self):
+        from pingyi.reviews.actions import SCREEN_STATE_HOOKS
+
+        from .actions import turnout
+
+        def screen_turnout(review):
+            rows = turnout(review) if review.stage in ("appraisal",) else []
+            return {"turnout": rows}
+
+        SCREEN_STATE_HOOKS.append(screen_turnout)

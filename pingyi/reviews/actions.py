@@ -379,6 +379,11 @@ def do_meeting(review: Review, user, command: str) -> Review:
     return review
 
 
+# Apps that depend on reviews add to the big screen's state here (ballots: live turnout),
+# so that reviews never imports them.
+SCREEN_STATE_HOOKS: list = []
+
+
 def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
     """What the big screen shows, as JSON."""
     now = now or timezone.now()
@@ -407,4 +412,6 @@ def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
             "remaining": round(current.speaking_seconds - elapsed, 1),
             "running": review.clock_started_at is not None,
         }
+    for hook in SCREEN_STATE_HOOKS:
+        state.update(hook(review))
     return state

@@ -54,6 +54,36 @@
     document.dispatchEvent(new CustomEvent("meeting:speaker", { detail: c }));
   }
 
+  function renderTurnout() {
+    bind("turnout").forEach(function (box) {
+      var rows = state.turnout || [];
+      box.hidden = !rows.length;
+      box.innerHTML = "";
+      if (!rows.length) { return; }
+      var title = document.createElement("h2");
+      title.textContent = "投票进度";
+      box.appendChild(title);
+      rows.forEach(function (row) {
+        var line = document.createElement("div");
+        line.className = "turnout-row";
+        var label = document.createElement("span");
+        label.textContent = row.group;
+        var bar = document.createElement("span");
+        bar.className = "turnout-bar";
+        var fill = document.createElement("span");
+        fill.className = "turnout-fill";
+        fill.style.width = (row.issued ? Math.min(100, 100 * row.submitted / row.issued) : 0) + "%";
+        bar.appendChild(fill);
+        var count = document.createElement("b");
+        count.textContent = row.submitted + " / " + row.issued;
+        line.appendChild(label);
+        line.appendChild(bar);
+        line.appendChild(count);
+        box.appendChild(line);
+      });
+    });
+  }
+
   function tick() {
     var c = state.current;
     var clocks = bind("clock");
@@ -81,6 +111,7 @@
       renderAgenda();
       renderSpeaker();
     }
+    renderTurnout();
     tick();
   }
 

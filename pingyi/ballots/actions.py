@@ -136,7 +136,7 @@ def check_ratings(review: Review, ratings: dict) -> str | None:
                 return f"档次「{level}」无效"
     if set(ratings) - set(keys):
         return "选票中有不属于本期的述职人"
-    from .tally import validate_ballot
+    from .scoring import validate_ballot
 
     return validate_ballot(form.scale, form.criteria, form.rules, keys, ratings)
 

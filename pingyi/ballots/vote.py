@@ -7,6 +7,9 @@ submission can be recognised as already recorded without linking anything to
 the token.
 """
 
+import math
+from fractions import Fraction
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -39,7 +42,8 @@ def _ballot_context(review: Review, code: str, ratings: dict, error: str = "") -
             for c in form.criteria
         ]})  # fmt: skip
     quota = form.rules.get("top_quota")
-    allowed = int(quota["share"] * len(appraisees) + 1e-9) if quota else None
+    # floor(share × N) exactly, as the tally counts it (0.58 × 50 is 29, not float's 28).
+    allowed = math.floor(Fraction(str(quota["share"])) * len(appraisees)) if quota else None
     return {"review": review, "code": code, "form": form, "appraisees": appraisees, "error": error,
             "quota": quota, "allowed": allowed, "rules_json": {"scale": form.scale, "criteria": form.criteria,
             "rules": form.rules, "keys": [x["key"] for x in appraisees], "allowed": allowed}}  # fmt: skip

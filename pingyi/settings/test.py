@@ -1,3 +1,6 @@
+import os
+import tempfile
+
 from .base import *  # noqa: F403
 from .base import DATABASES
 
@@ -11,4 +14,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+    # A real file with WAL, as deployed: an in-memory database shares one cache with
+    # table-level locks, and concurrency tests would test that instead of the product.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"pingyi-test-{os.getpid()}.sqlite3")}

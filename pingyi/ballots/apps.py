@@ -6,9 +6,12 @@ class BallotsConfig(AppConfig):
     verbose_name = "民主测评"
 
     def ready(self):
-        from pingyi.reviews.actions import SCREEN_STATE_HOOKS
+        from pingyi.reviews.actions import SCREEN_STATE_HOOKS, STAGE_HOOKS
 
         from .actions import turnout
+        from .publish import on_stage
+
+        STAGE_HOOKS.append(on_stage)
 
         def screen_turnout(review):
             rows = turnout(review) if review.stage in ("appraisal",) else []

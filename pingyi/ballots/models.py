@@ -155,3 +155,23 @@ class Ballot(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("选票一经记录不可删除")
+
+
+class Publication(models.Model):
+    """结果公布: the audit record and its tally, frozen when the result is published.
+
+    The page, the exports and the downloadable record all read from here, so what
+    was published is what anyone can recount.
+    """
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="publication")
+    record = models.JSONField("审计记录")
+    result = models.JSONField("计票结果")
+    published_at = models.DateTimeField("公布时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "测评结果"
+        verbose_name_plural = "测评结果"
+
+    def __str__(self):
+        return f"{self.review.label}测评结果"

@@ -122,6 +122,8 @@ def do_move_stage(review: Review, user, to_stage: str, note: str = "") -> Review
         )
         review.stage = to_stage
         review.save(update_fields=["stage"])
+        for hook in STAGE_HOOKS:
+            hook(review, change.from_stage, to_stage, user)
         record(
             "review_stage",
             user=user,
@@ -129,6 +131,12 @@ def do_move_stage(review: Review, user, to_stage: str, note: str = "") -> Review
             summary=f"{change.get_from_stage_display()} → {change.get_to_stage_display()}",
         )
     return review
+
+
+# Apps that depend on reviews act on stage changes here, inside the same transaction
+# (ballots: check the ballot form before 测评, freeze the record and result at 结果公布).
+# A hook raises ReviewError to refuse the move.
+STAGE_HOOKS: list = []
 
 
 def _check_ready(review: Review, to_stage: Stage):

@@ -85,3 +85,39 @@ def test_an_organizer_runs_a_round_from_creation_to_archive(page):
         post_stage(page, label)
     assert page.locator("#history tbody tr").count() == 6  # created, then five moves
     shot(page, "review-06-archived")
+
+
+def test_the_big_screen_shows_the_speakers_township_profile(page):
+    import io
+
+    from django.core.management import call_command
+
+    from pingyi.accounts.models import User
+    from pingyi.org.models import Cadre
+    from pingyi.reviews import actions
+    from pingyi.testing import make_review
+
+    call_command("load_demo", stdout=io.StringIO())
+    organizer = User.objects.get(username="zzb")
+    speakers = list(
+        Cadre.objects.chiefs()
+        .filter(posts__title="党委书记", posts__end__isnull=True)
+        .exclude(appraisals__isnull=False)[:2]
+    )
+    review = make_review(
+        organizer,
+        stage="meeting",
+        appraisees=speakers,
+        number=3,
+        title="第三期全市乡镇（街道）党政正职述职评议会",
+    )
+    actions.do_meeting(review, organizer, "start")
+    login(page, "zzb", "pingyi-demo")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{page.base_url}/reviews/{review.pk}/screen/")
+    expect(page.locator(".speaker .who")).to_have_text(speakers[0].name, timeout=2000)
+    page.wait_for_selector("#profile-box .ind-screen-radar canvas", timeout=5000)
+    assert speakers[0].unit.name in page.inner_text("#profile-box")
+    shot(page, "review-07-screen-with-profile")
+    actions.do_meeting(review, organizer, "next")
+    expect(page.locator("#profile-box h2")).to_contain_text(speakers[1].unit.name, timeout=3000)

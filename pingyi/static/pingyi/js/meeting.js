@@ -51,13 +51,27 @@
       }
       box.hidden = !(c && c.has_photo);
     });
-    document.dispatchEvent(new CustomEvent("meeting:speaker", { detail: c }));
+    loadProfile(c);
+  }
+
+  // The speaker's township profile (indicators), on the big screen only.
+  var profileShown = null;
+  function loadProfile(c) {
+    var box = document.getElementById("profile-box");
+    var unit = c ? c.unit_id : null;
+    if (!box || !root.dataset.profileUrl || unit === profileShown) { return; }
+    profileShown = unit;
+    if (!unit || !window.htmx) { box.innerHTML = ""; return; }
+    htmx.ajax("GET", root.dataset.profileUrl.replace("/0/", "/" + unit + "/"), { target: box, swap: "innerHTML" })
+      .catch(function () { box.innerHTML = ""; });
   }
 
   function renderTurnout() {
     bind("turnout").forEach(function (box) {
       var rows = state.turnout || [];
       box.hidden = !rows.length;
+      var profile = document.getElementById("profile-box");
+      if (profile) { profile.hidden = rows.length > 0; }
       box.innerHTML = "";
       if (!rows.length) { return; }
       var title = document.createElement("h2");

@@ -13,6 +13,12 @@ class BallotsConfig(AppConfig):
 
         STAGE_HOOKS.append(on_stage)
 
+        from pingyi.reviews.documents import FEEDBACK_SECTIONS
+
+        from .results import feedback_section
+
+        FEEDBACK_SECTIONS.append(feedback_section)
+
         def screen_turnout(review):
             rows = turnout(review) if review.stage in ("appraisal",) else []
             return {"turnout": rows}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import organizer, vote
+from . import organizer, results, vote
 
 urlpatterns = [
     path("v/", vote.vote, name="vote"),
@@ -10,4 +10,12 @@ urlpatterns = [
     path("reviews/<int:pk>/ballots/turnout/", organizer.turnout, name="ballots_turnout"),
     path("ballot-groups/<int:pk>/issue/", organizer.issue, name="tokens_issue"),
     path("ballot-groups/<int:pk>/void/", organizer.void, name="tokens_void"),
+]
+
+urlpatterns += [
+    path("reviews/<int:pk>/results/", results.results, name="ballot_results"),
+    path("reviews/<int:pk>/results.xlsx", results.excel, name="ballot_results_xlsx"),
+    path("reviews/<int:pk>/results.docx", results.word, name="ballot_results_docx"),
+    path("v/receipts/<int:number>/", results.receipts, name="ballot_receipts"),
+    path("v/record/<int:number>.json", results.record_download, name="ballot_record"),
 ]

@@ -86,9 +86,9 @@ def feedback_document(appraisee) -> bytes:
         )  # fmt: skip
     else:
         doc.paragraph("（无）")
-    for hook in FEEDBACK_SECTIONS:
-        hook(doc, appraisee)
-    doc.heading("三、整改要求" if len(FEEDBACK_SECTIONS) == 0 else "四、整改要求")
+    # Each hook adds its section (a heading "三、…") or nothing, and says which.
+    added = [hook(doc, appraisee) for hook in FEEDBACK_SECTIONS]
+    doc.heading("四、整改要求" if any(added) else "三、整改要求")
     doc.paragraph(
         review.requirements or "请对照问题清单，逐项制定整改措施，明确责任人和整改时限，按期报告整改进展。"
     )
@@ -96,7 +96,8 @@ def feedback_document(appraisee) -> bytes:
     return doc.to_bytes()
 
 
-# Later sections (the appraisal scores) register here, so this app needs not import theirs.
+# Later sections (the appraisal scores) register here, so this app needs not import theirs:
+# each is called with (doc, appraisee) and returns True when it added its section.
 FEEDBACK_SECTIONS: list = []
 
 

@@ -124,8 +124,11 @@ class Submission:
 
 def check_ratings(review: Review, ratings: dict) -> str | None:
     """The reason a phone ballot is refused, or None. Every appraisee × criterion must be answered."""
-    form = form_for(review)
     keys = [appraisee_key(a) for a in review.appraisees.order_by("order")]
+    return check_ratings_for(form_for(review), keys, ratings)
+
+
+def check_ratings_for(form: BallotForm, keys: list[str], ratings: dict) -> str | None:
     levels = {level["label"] for level in form.scale}
     for key in keys:
         for criterion in form.criteria:

@@ -19,6 +19,12 @@ class BallotsConfig(AppConfig):
 
         FEEDBACK_SECTIONS.append(feedback_section)
 
+        from pingyi.reviews.demo import APPRAISAL_HOOKS
+
+        from .demo_appraisal import appraise
+
+        APPRAISAL_HOOKS.append(appraise)
+
         def screen_turnout(review):
             rows = turnout(review) if review.stage in ("appraisal",) else []
             return {"turnout": rows}

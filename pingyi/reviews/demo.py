@@ -15,6 +15,9 @@ from pingyi.org.models import Cadre, Post
 from . import actions
 from .models import Review
 
+# Apps that depend on reviews add to the demo's first round while it is in 测评 (ballots).
+APPRAISAL_HOOKS: list = []
+
 FIRST_TITLE = "第一期全市乡镇（街道）党政正职述职评议会"
 SECOND_TITLE = "第二期全市乡镇（街道）党政正职述职评议会"
 SPEAKERS = ["市委书记", "市长", "市委副书记", "市委组织部部长"]
@@ -111,6 +114,8 @@ def _first_round(organizer, rng) -> Review:
         actions.do_decide_report(report, organizer, accept=True)
     review = actions.do_move_stage(review, organizer, "meeting")
     review = actions.do_move_stage(review, organizer, "appraisal")
+    for hook in APPRAISAL_HOOKS:
+        hook(review, organizer, rng)
     for i, appraisee in enumerate(review.appraisees.all()):
         for j in range(2):
             actions.do_add_remark(appraisee, organizer, speaker=SPEAKERS[(i + j) % 4],

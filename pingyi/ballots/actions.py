@@ -198,3 +198,93 @@ def turnout(review: Review) -> list[dict]:
         rows.append({"group": group.label, "issued": issued, "submitted": group.ballots.count(),
                      "head_count": group.head_count})  # fmt: skip
     return rows
+
+
+def _paper_ratings(form: BallotForm, keys: list[str], ratings: dict) -> dict:
+    """A paper ballot as typed: unknown keys or levels are typing errors; blanks stay blank."""
+    levels = {level["label"] for level in form.scale}
+    criteria = {c["key"] for c in form.criteria}
+    clean = {}
+    for key, row in ratings.items():
+        _require(key in keys, "选票中有不属于本期的述职人")
+        for criterion, level in row.items():
+            _require(criterion in criteria and level in levels, f"档次「{level}」无效")
+        if row:
+            clean[key] = dict(row)
+    return clean
+
+
+def do_enter_paper(review: Review, user, *, group: EvaluatorGroup, number: str, ratings: dict):
+    """First or second typing of one paper ballot. Returns the entry; counts it when both agree.
+
+    Paper ballots are counted as they were filled in: the tally judges them (a blank or
+    uniform paper ballot is counted as invalid), exactly as it would any other ballot.
+    """
+    _organizer(user)
+    number = number.strip()
+    _require(bool(number), "请填写纸质选票编号")
+    _require(group.review_id == review.pk, "评议组不属于本期")
+    from .models import PaperEntry, PaperStatus
+
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        _require(review.stage == Stage.APPRAISAL, "测评阶段才能录入纸质选票")
+        keys = [appraisee_key(a) for a in review.appraisees.order_by("order")]
+        ratings = _paper_ratings(form_for(review), keys, ratings)
+        entry = PaperEntry.objects.select_for_update().filter(review=review, number=number).first()
+        if entry is None:
+            entry = PaperEntry.objects.create(
+                review=review, group=group, number=number, first=ratings, first_by=user
+            )
+            record("paper_ballot", user=user, target=review.label, summary=f"第一次录入 {number}")
+            return entry
+        _require(entry.status == PaperStatus.FIRST, f"编号 {number} 的纸质选票已录入两次")
+        _require(entry.first_by_id != user.pk, "第二次录入须由另一位工作人员完成")
+        _require(
+            entry.group_id == group.pk, f"编号 {number} 第一次录入的评议组是「{entry.group.label}」，请核对"
+        )
+        entry.second, entry.second_by = ratings, user
+        entry.status = PaperStatus.MISMATCH if entry.differences() else PaperStatus.COUNTED
+        entry.save()
+        if entry.status == PaperStatus.COUNTED:
+            _count_paper(review, entry.group, ratings)
+        record(
+            "paper_ballot",
+            user=user,
+            target=review.label,
+            summary=f"第二次录入 {number}：{entry.get_status_display()}",
+        )
+    return entry
+
+
+def do_resolve_paper(entry, user, ratings: dict):
+    """After checking the paper sheet, an organizer other than the two typists settles a mismatch."""
+    _organizer(user)
+    from .models import PaperEntry, PaperStatus
+
+    with transaction.atomic():
+        entry = PaperEntry.objects.select_for_update().select_related("review", "group").get(pk=entry.pk)
+        review = entry.review
+        _require(review.stage == Stage.APPRAISAL, "测评阶段才能录入纸质选票")
+        _require(entry.status == PaperStatus.MISMATCH, "该纸质选票没有待核对的差异")
+        _require(
+            user.pk not in (entry.first_by_id, entry.second_by_id), "核对须由两位录入人以外的工作人员完成"
+        )
+        keys = [appraisee_key(a) for a in review.appraisees.order_by("order")]
+        ratings = _paper_ratings(form_for(review), keys, ratings)
+        entry.status = PaperStatus.COUNTED
+        entry.save(update_fields=["status"])
+        _count_paper(review, entry.group, ratings)
+        record("paper_ballot", user=user, target=review.label, summary=f"核对后计入 {entry.number}")
+    return entry
+
+
+def _count_paper(review: Review, group: EvaluatorGroup, ratings: dict):
+    for _ in range(5):  # a receipt clash is astronomically rare; try again rather than fail
+        try:
+            with transaction.atomic():
+                return Ballot.objects.create(review=review, group=group, receipt=codes.new_receipt(),
+                                             ratings=ratings, source=Source.PAPER)  # fmt: skip
+        except IntegrityError:
+            continue
+    raise BallotError("回执码冲突，请重试")

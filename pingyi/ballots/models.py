@@ -175,3 +175,49 @@ class Publication(models.Model):
 
     def __str__(self):
         return f"{self.review.label}测评结果"
+
+
+class PaperStatus(models.TextChoices):
+    FIRST = "first", "待第二人录入"
+    MISMATCH = "mismatch", "两次录入不一致"
+    COUNTED = "counted", "已计入"
+
+
+class PaperEntry(models.Model):
+    """A paper ballot typed twice by two people; it becomes a Ballot only when both agree.
+
+    `number` is the serial written on the paper sheet, not anything about its author.
+    """
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="paper_entries")
+    group = models.ForeignKey(EvaluatorGroup, on_delete=models.PROTECT, related_name="paper_entries")
+    number = models.CharField("纸质选票编号", max_length=20)
+    first = models.JSONField("第一次录入")
+    first_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    second = models.JSONField("第二次录入", null=True, blank=True)
+    second_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("状态", max_length=10, choices=PaperStatus.choices, default=PaperStatus.FIRST)
+
+    class Meta:
+        verbose_name = "纸质选票录入"
+        verbose_name_plural = "纸质选票录入"
+        ordering = ["review", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "number"], name="paper_number_once_per_review")
+        ]
+
+    def __str__(self):
+        return f"纸质选票 {self.number}"
+
+    def differences(self) -> list[tuple[str, str]]:
+        """(appraisee key, criterion key) where the two entries disagree."""
+        cells = set()
+        for entry in (self.first, self.second or {}):
+            for a, row in entry.items():
+                cells |= {(a, c) for c in row}
+        second = self.second or {}
+        return sorted(
+            c for c in cells if self.first.get(c[0], {}).get(c[1]) != second.get(c[0], {}).get(c[1])
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import organizer, results, vote
+from . import organizer, paper, results, vote
 
 urlpatterns = [
     path("v/", vote.vote, name="vote"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("reviews/<int:pk>/ballots/form/", organizer.edit_form, name="ballots_form"),
     path("reviews/<int:pk>/ballots/groups/", organizer.edit_groups, name="ballots_groups"),
     path("reviews/<int:pk>/ballots/turnout/", organizer.turnout, name="ballots_turnout"),
+    path("reviews/<int:pk>/ballots/paper/", paper.entries, name="paper_entries"),
+    path("paper-ballots/<int:pk>/", paper.resolve, name="paper_resolve"),
     path("ballot-groups/<int:pk>/issue/", organizer.issue, name="tokens_issue"),
     path("ballot-groups/<int:pk>/void/", organizer.void, name="tokens_void"),
 ]

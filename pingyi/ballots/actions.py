@@ -122,13 +122,54 @@ class Submission:
     already: bool  # a retry of a ballot already recorded
 
 
-def check_ratings(review: Review, ratings: dict) -> str | None:
+@dataclass(frozen=True)
+class BallotSpec:
+    """What a ballot of a review must look like; fixed once voting can start."""
+
+    form: BallotForm
+    keys: tuple[str, ...]
+    rules: object  # scoring.BallotRules, built once
+
+
+_SPECS: dict[tuple, BallotSpec] = {}
+
+
+def ballot_spec(review: Review) -> BallotSpec:
+    """The form and speaking order, with the rules built once per process once voting has begun.
+
+    From 测评 on, nothing can change them: the form froze when the first token was issued,
+    the speaking order at the meeting, and a round cannot go back from 测评. The key
+    includes the creation time, so a reused id (a test database) never hits a stale entry.
+    """
+    key = (review.pk, review.created_at)
+    spec = _SPECS.get(key)
+    if spec is not None:
+        return spec
+    from .record import read_criteria, read_rules, read_scale
+    from .scoring import BallotRules
+
+    form = form_for(review)
+    keys = tuple(
+        f"a{position:02d}" for position in review.appraisees.order_by("order").values_list("order", flat=True)
+    )
+    rules = BallotRules(read_scale(form.scale), read_criteria(form.criteria), read_rules(form.rules), keys)
+    spec = BallotSpec(form, keys, rules)
+    if form.frozen and review.at_least(Stage.APPRAISAL):
+        _SPECS[key] = spec
+    return spec
+
+
+def check_ratings(review: Review, ratings: dict, spec: BallotSpec | None = None) -> str | None:
     """The reason a phone ballot is refused, or None. Every appraisee × criterion must be answered."""
-    keys = [appraisee_key(a) for a in review.appraisees.order_by("order")]
-    return check_ratings_for(form_for(review), keys, ratings)
+    spec = spec or ballot_spec(review)
+    return _check(spec.form, spec.keys, ratings, spec.rules)
 
 
 def check_ratings_for(form: BallotForm, keys: list[str], ratings: dict) -> str | None:
+    return _check(form, tuple(keys), ratings, None)
+
+
+def _check(form: BallotForm, keys: tuple[str, ...], ratings: dict, rules) -> str | None:
     levels = {level["label"] for level in form.scale}
     for key in keys:
         for criterion in form.criteria:
@@ -139,9 +180,14 @@ def check_ratings_for(form: BallotForm, keys: list[str], ratings: dict) -> str |
                 return f"档次「{level}」无效"
     if set(ratings) - set(keys):
         return "选票中有不属于本期的述职人"
+    if rules is not None:
+        from .record import check_ratings as checked_ratings
+
+        checked = checked_ratings(ratings, "ratings", keys, [c["key"] for c in form.criteria], list(levels))
+        return rules.judge(checked)[0]
     from .scoring import validate_ballot
 
-    return validate_ballot(form.scale, form.criteria, form.rules, keys, ratings)
+    return validate_ballot(form.scale, form.criteria, form.rules, list(keys), ratings)
 
 
 def token_for(code: str) -> BallotToken:
@@ -161,32 +207,34 @@ def open_for_voting(token: BallotToken):
 
 
 def do_submit_ballot(
-    code: str, ratings: dict, receipt: str, signature: str, source: str = Source.PHONE
+    code: str,
+    ratings: dict,
+    receipt: str,
+    signature: str,
+    source: str = Source.PHONE,
+    token: BallotToken | None = None,
+    spec: BallotSpec | None = None,
 ) -> Submission:
-    token = token_for(code)
+    token = token or token_for(code)
+    spec = spec or ballot_spec(token.group.review)
     open_for_voting(token)
     _require(codes.receipt_signature(code, receipt) == signature, "提交内容不完整，请重新打开选票")
     group, review = token.group, token.group.review
-    reason = check_ratings(review, ratings)
+    reason = check_ratings(review, ratings, spec)
     _require(reason is None, reason or "")
-    with transaction.atomic():
-        claimed = BallotToken.objects.filter(pk=token.pk, status=TokenStatus.ISSUED).update(
-            status=TokenStatus.USED
-        )
-        if not claimed:
-            # Used already: a retry of the same ballot is answered as recorded, anything else refused.
-            previous = Ballot.objects.filter(receipt=receipt, review=review).first()
-            _require(
-                previous is not None and previous.ratings == ratings, "该凭证已经投过票，每张凭证只能投一次"
-            )
-            return Submission(receipt, already=True)
-        try:
-            with transaction.atomic():
-                Ballot.objects.create(
-                    review=review, group=group, receipt=receipt, ratings=ratings, source=source
-                )
-        except IntegrityError:
-            raise BallotError("回执码冲突，请重新打开选票提交") from None
+    try:
+        with transaction.atomic():
+            claimed = BallotToken.objects.filter(pk=token.pk, status=TokenStatus.ISSUED)
+            if not claimed.update(status=TokenStatus.USED):
+                # Used already: a retry of the same ballot is answered as recorded, anything else refused.
+                previous = Ballot.objects.filter(receipt=receipt, review=review).first()
+                repeat = previous is not None and previous.ratings == ratings
+                _require(repeat, "该凭证已经投过票，每张凭证只能投一次")
+                return Submission(receipt, already=True)
+            Ballot.objects.create(review=review, group=group, receipt=receipt, ratings=ratings, source=source)
+    except IntegrityError:
+        # The receipt was taken (a forged or replayed form): the token claim is rolled back too.
+        raise BallotError("回执码冲突，请重新打开选票提交") from None
     return Submission(receipt, already=False)
 
 

@@ -22,12 +22,11 @@ from . import actions, codes
 from .actions import BallotError, appraisee_key, form_for
 
 
-def _ratings_from(post, review: Review) -> dict:
-    form = form_for(review)
+def _ratings_from(post, review: Review, spec=None) -> dict:
+    spec = spec or actions.ballot_spec(review)
     ratings = {}
-    for appraisee in review.appraisees.all():
-        key = appraisee_key(appraisee)
-        chosen = {c["key"]: post.get(f"r-{key}-{c['key']}") for c in form.criteria}
+    for key in spec.keys:
+        chosen = {c["key"]: post.get(f"r-{key}-{c['key']}") for c in spec.form.criteria}
         ratings[key] = {c: level for c, level in chosen.items() if level}
     return ratings
 
@@ -60,6 +59,8 @@ def vote(request):
         return render(request, "ballots/vote_code.html", {})
     step = request.POST.get("step", "open")
     typed = request.POST.get("code", "")
+    if step == "submit":  # the hot path during a meeting: one lookup, inside do_submit_ballot
+        return _submit(request, typed)
     try:
         token = actions.token_for(typed)
         actions.open_for_voting(token)
@@ -67,8 +68,6 @@ def vote(request):
         return render(request, "ballots/vote_code.html", {"error": str(exc), "code": typed}, status=400)
     code = codes.grouped(codes.normalize(typed))
     review = token.group.review
-    if step == "submit":
-        return _submit(request, review, code)
     if token.status != "issued":
         return render(
             request,
@@ -92,15 +91,15 @@ def vote(request):
     return render(request, "ballots/vote_confirm.html", context)
 
 
-def _submit(request, review: Review, code: str):
-    ratings = _ratings_from(request.POST, review)
-    receipt = request.POST.get("receipt", "")
+def _submit(request, typed: str):
     try:
-        result = actions.do_submit_ballot(code, ratings, receipt, request.POST.get("signature", ""))
+        token = actions.token_for(typed)
+        review = token.group.review
+        spec = actions.ballot_spec(review)
+        ratings = _ratings_from(request.POST, review, spec)
+        receipt, signature = request.POST.get("receipt", ""), request.POST.get("signature", "")
+        result = actions.do_submit_ballot(typed, ratings, receipt, signature, token=token, spec=spec)
     except BallotError as exc:
         return render(request, "ballots/vote_code.html", {"error": str(exc)}, status=409)
-    return render(
-        request,
-        "ballots/vote_done.html",
-        {"review": review, "receipt": result.receipt, "already": result.already},
-    )
+    context = {"review": review, "receipt": result.receipt, "already": result.already}
+    return render(request, "ballots/vote_done.html", context)

@@ -21,7 +21,7 @@ class FontMissing(RuntimeError):
 @cache
 def cjk_font() -> str:
     """Registers the first font found and returns its reportlab name."""
-    paths = [os.environ.get("PINGYI_PDF_FONT", "")] + CANDIDATES
+    paths = [os.environ.get("PINGYI_PDF_FONT", ""), *CANDIDATES]
     for path in paths:
         if path and os.path.isfile(path):
             pdfmetrics.registerFont(TTFont(NAME, path, subfontIndex=0))

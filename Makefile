@@ -54,6 +54,8 @@ test: lint check pytest-sqlite pytest-postgres
 bench: install system
 	$(PY) bench/import_roster.py
 	$(PY) bench/cohort_stats.py
+	$(PY) bench/tally.py
+	$(PY) bench/ballots_load.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache screenshots

@@ -38,7 +38,7 @@ def rate_all(page, level_for):
 
 
 def test_from_the_qr_code_to_the_receipt_on_a_phone(browser, live_server, round_open):
-    review, codes = round_open
+    _review, codes = round_open
     context = browser.new_context(**PHONE)
     page = context.new_page()
     errors = []
@@ -69,7 +69,7 @@ def test_from_the_qr_code_to_the_receipt_on_a_phone(browser, live_server, round_
 
 
 def test_the_ballot_works_with_javascript_off(browser, live_server, round_open):
-    review, codes = round_open
+    _review, codes = round_open
     context = browser.new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
     page.goto(f"{live_server.url}/v/")
@@ -80,7 +80,9 @@ def test_the_ballot_works_with_javascript_off(browser, live_server, round_open):
     assert "还有未评价的项目" in page.inner_text("#server-error")
     rate_all(page, lambda key: {"a01": "较好", "a02": "一般", "a03": "不了解", "a04": "差"}[key])
     page.click("button:has-text('下一步')")
-    form = {i.get_attribute("name"): i.get_attribute("value") for i in page.locator("form.confirm input").all()}
+    form = {
+        i.get_attribute("name"): i.get_attribute("value") for i in page.locator("form.confirm input").all()
+    }
     page.click("#confirm")
     receipt = page.wait_for_selector("#receipt").inner_text()
     # The answer was lost on a weak connection and the phone sends the same form again.

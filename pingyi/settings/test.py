@@ -16,4 +16,6 @@ STORAGES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A real file with WAL, as deployed: an in-memory database shares one cache with
     # table-level locks, and concurrency tests would test that instead of the product.
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"pingyi-test-{os.getpid()}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"pingyi-test-{os.getpid()}.sqlite3")
+    }

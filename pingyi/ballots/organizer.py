@@ -1,14 +1,12 @@
 """The organizer's ballot pages: form, groups, tokens, turnout."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required
+from pingyi.lib.downloads import attachment
 from pingyi.reviews.views import get_review_or_404
 
 from . import actions
@@ -104,11 +102,8 @@ def issue(request, pk):
         response.status_code = 400
         return response
     pdf = slips_pdf(group.review.title, group.label, plain, _base_url(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = (
-        f"{group.review.label}测评凭证_{group.label}_第{group.tokens.order_by('-batch').first().batch}批.pdf"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    batch = group.tokens.order_by("-batch").first().batch
+    response = attachment(pdf, f"{group.review.label}测评凭证_{group.label}_第{batch}批.pdf")
     response["Cache-Control"] = "no-store"
     return response
 

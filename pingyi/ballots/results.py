@@ -2,14 +2,14 @@
 
 import json
 from decimal import Decimal
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from pingyi.accounts.access import scope_unit
 from pingyi.lib import xlsx
+from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.views import get_review_or_404
@@ -95,10 +95,9 @@ def receipts(request, number):
 @login_not_required
 def record_download(request, number):
     publication = _published_or_404(number)
-    response = HttpResponse(json.dumps(publication.record, ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")  # fmt: skip
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'第{number}期审计记录.json')}"
-    return response
+    return attachment(
+        json.dumps(publication.record, ensure_ascii=False, indent=2), f"第{number}期审计记录.json"
+    )
 
 
 def _published_rows(request, pk):
@@ -136,9 +135,8 @@ def excel(request, pk):
     headers, body = _table(publication, rows)
     columns = [xlsx.ColumnSpec(h, width=16 if i in (2, 3) else 10) for i, h in enumerate(headers)]
     data = xlsx.write_workbook([xlsx.SheetSpec("测评结果", columns, body)])
-    return _download(
+    return attachment(
         data,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         f"{review.label}测评结果.xlsx",
     )
 
@@ -152,14 +150,7 @@ def word(request, pk):
                   f"得分按各评议组加权计算，组内有效票不少于规定张数时去掉最高分和最低分。各组平均分在该组有效票不少于{MIN_GROUP_BALLOTS}张时列出。")  # fmt: skip
     doc.table(headers, body)
     doc.signature("中共示例市委组织部", publication.published_at.date())
-    return _download(doc.to_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     f"{review.label}测评结果.docx")  # fmt: skip
-
-
-def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return attachment(doc.to_bytes(), f"{review.label}测评结果.docx")  # fmt: skip
 
 
 def feedback_section(doc, appraisee) -> bool:

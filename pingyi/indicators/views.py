@@ -1,12 +1,11 @@
 import datetime as dt
 from collections import Counter
 from functools import wraps
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -19,6 +18,7 @@ from pingyi.accounts.access import (
     visible_units,
 )
 from pingyi.audit.actions import record
+from pingyi.lib.downloads import attachment
 
 from . import actions
 from .analysis import Dataset, default_year
@@ -29,12 +29,6 @@ from .workbook import FIRST_YEAR, latest_year, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TREND_YEARS = 3
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 class YearError(BadRequest):
@@ -338,7 +332,7 @@ def _export_townships(request):
 def template_xlsx(request):
     year = _year(request.GET.get("year"), default=dt.date.today().year - 1)
     content = workbook(_export_townships(request), year, with_values=False)
-    return _xlsx_response(content, f"乡镇发展指标导入模板（{year}年）.xlsx")
+    return attachment(content, f"乡镇发展指标导入模板（{year}年）.xlsx")
 
 
 @says_bad_year
@@ -351,7 +345,7 @@ def export_xlsx(request):
         request=request,
         summary=f"导出 {year} 年 {townships.count()} 个乡镇（街道）的指标数据",
     )
-    return _xlsx_response(content, f"乡镇发展指标（{year}年）.xlsx")
+    return attachment(content, f"乡镇发展指标（{year}年）.xlsx")
 
 
 def import_upload(request):

@@ -1,11 +1,10 @@
 import datetime as dt
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,6 +19,7 @@ from pingyi.accounts.access import (
 )
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
+from pingyi.lib.downloads import attachment
 
 from . import actions
 from .filters import CadreFilterForm
@@ -28,12 +28,6 @@ from .models import Cadre, Post, RosterImport
 from .roster_export import export_filename, roster_workbook, template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def home(request):
@@ -144,7 +138,7 @@ def cadre_export(request):
         summary=f"导出 {cadres.count()} 名干部",
         detail={"filters": request.GET.dict()},
     )
-    return _xlsx_response(content, export_filename())
+    return attachment(content, export_filename())
 
 
 def cadre_detail(request, pk):
@@ -179,7 +173,7 @@ def cadre_edit(request, pk):
 
 
 def roster_template(request):
-    return _xlsx_response(template_workbook(visible_units(request.user)), "干部名册导入模板.xlsx")
+    return attachment(template_workbook(visible_units(request.user)), "干部名册导入模板.xlsx")
 
 
 def roster_upload(request):

@@ -1,10 +1,8 @@
 """Word documents in the 公文 layout: the duty-report template and the feedback sheet."""
 
 import datetime as dt
-from urllib.parse import quote
 
-from django.http import HttpResponse
-
+from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 
 from .models import Area
@@ -32,12 +30,6 @@ AREA_HEADINGS = {
 }
 
 
-def _download(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def report_template(request):
     doc = GongwenDocument("××镇（街道）党（工）委书记述职报告", subtitle="（姓名）")
     doc.paragraph(
@@ -50,12 +42,12 @@ def report_template(request):
     doc.paragraph("（实事求是查摆问题和短板，逐条列出，每条写明所属方面：发展、民生、平安或党建。）")
     doc.heading("六、下一步工作打算")
     doc.paragraph("（针对上述问题提出整改措施和时限。）")
-    return _download(doc.to_bytes(), "述职报告模板.docx")
+    return attachment(doc.to_bytes(), "述职报告模板.docx")
 
 
 def feedback_sheet(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
-    return _download(
+    return attachment(
         feedback_document(appraisee),
         f"{appraisee.review.label}述职评议反馈意见书_{appraisee.cadre.name}.docx",
     )

@@ -1,16 +1,15 @@
 """Problems found in a round, rectified and tracked to closure."""
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, scoped
+from pingyi.lib.downloads import attachment
 
 from . import actions
 from .forms import MeasureForm, ProgressForm
@@ -110,9 +109,7 @@ def evidence_download(request, pk):
     evidence = get_scoped_or_404(
         request.user, Evidence.objects.all(), pk, "note__problem__appraisee__unit__path", "佐证材料"
     )
-    response = HttpResponse(bytes(evidence.data), content_type="application/octet-stream")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(evidence.filename)}"
-    return response
+    return attachment(bytes(evidence.data), evidence.filename, "application/octet-stream")
 
 
 def dashboard(request):

@@ -1,11 +1,10 @@
 """Review rounds, their appraisees and duty reports."""
 
 import io
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from pingyi.accounts.access import (
     visible_cadres,
     visible_units,
 )
+from pingyi.lib.downloads import attachment
 
 from . import actions
 from .extract import ExtractError, report_text
@@ -265,9 +265,7 @@ def report_decide(request, pk):
 def report_view(request, pk):
     report = _report_or_404(request, pk)
     if request.GET.get("download") and report.filename:
-        response = HttpResponse(bytes(report.original), content_type="application/octet-stream")
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.filename)}"
-        return response
+        return attachment(bytes(report.original), report.filename, "application/octet-stream")
     return render(request, "reviews/report_view.html", {"report": report, "a": report.appraisee})
 
 

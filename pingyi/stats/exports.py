@@ -1,11 +1,9 @@
 """The analysis as a Word report (公文 layout, GB/T 9704) and as an Excel workbook."""
 
 import datetime as dt
-from urllib.parse import quote
-
-from django.http import HttpResponse
 
 from pingyi.lib import charts, xlsx
+from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 
 from .forms import AnalysisForm
@@ -22,20 +20,14 @@ def _analysis(request) -> Analysis:
     return analyse(form.selection(), form.transition_year)
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
-
-
 def word(request):
     a = _analysis(request)
-    return _download(word_report(a), DOCX, f"{a.title}_{a.selection.as_of:%Y%m%d}.docx")
+    return attachment(word_report(a), f"{a.title}_{a.selection.as_of:%Y%m%d}.docx")
 
 
 def excel(request):
     a = _analysis(request)
-    return _download(excel_tables(a), XLSX, f"{a.title}_{a.selection.as_of:%Y%m%d}.xlsx")
+    return attachment(excel_tables(a), f"{a.title}_{a.selection.as_of:%Y%m%d}.xlsx")
 
 
 def _pct(value) -> str:

@@ -103,7 +103,8 @@ def _first_round(organizer, rng) -> Review:
     chosen += [c for c in people if c not in chosen][: 9 - len(chosen)]
     review = actions.do_create_review(
         organizer, number=1, title=FIRST_TITLE, meeting_date=dt.date(2026, 6, 18), venue="市委会议中心第一会议室",
-        speaking_minutes=8, report_deadline=timezone.make_aware(dt.datetime(2026, 6, 10, 17, 0)),
+        # The demo builds a past round today: a June deadline would flag every report 逾期.
+        speaking_minutes=8, report_deadline=None,
         requirements="请对照问题清单，逐项制定整改措施，明确责任人和整改时限，每季度报告整改进展，整改情况纳入下一期述职评议。",
     )  # fmt: skip
     for cadre in chosen[:9]:

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+urlpatterns = [
+    path("dupcheck/", views.home, name="dupcheck"),
+    path("dupcheck/results/<int:pk>/", views.result, name="dupcheck_result"),
+    path("dupcheck/results/<int:pk>/passage/<int:n>/", views.passage, name="dupcheck_passage"),
+    path("dupcheck/corpus/", views.corpus, name="dupcheck_corpus"),
+    path("dupcheck/documents/<int:pk>/", views.document, name="dupcheck_document"),
+]

@@ -1,0 +1,332 @@
+"""Every change to the duplicate-check store goes through a do_* function here.
+
+The API other apps call (reviews, for duty reports):
+
+    do_index_document(title=…, text=…, kind="report", author=unit, user=…) -> Document
+    do_check_document(document) -> CheckResult
+    do_refresh_stale_results() -> int
+"""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count
+
+from pingyi.audit.actions import record
+from pingyi.audit.models import register_actions
+
+from . import engine
+from .extract import ExtractError, extract_text
+from .models import CheckResult, CorpusLine, Document, Fingerprint, chunks
+from .store import DatabaseStore
+
+INDEX = "dupcheck_index"
+IMPORT = "dupcheck_import"
+CHECK = "dupcheck_check"
+ADHOC = "dupcheck_adhoc"
+REFRESH = "dupcheck_refresh"
+register_actions(
+    {
+        INDEX: "查重文档入库",
+        IMPORT: "导入范文库",
+        CHECK: "查重检测",
+        ADHOC: "临时查重",
+        REFRESH: "刷新查重结果",
+    }
+)
+
+# Two corpus texts sharing this share of their fingerprints (both ways) are one text twice.
+NEAR_DUPLICATE = 0.9
+
+KINDS = {
+    "template": Document.Kind.TEMPLATE,
+    "policy": Document.Kind.POLICY,
+    Document.Kind.TEMPLATE: Document.Kind.TEMPLATE,
+    Document.Kind.POLICY: Document.Kind.POLICY,
+    Document.Kind.REPORT: Document.Kind.REPORT,
+}
+
+
+class DupcheckError(ValueError):
+    """Input the check cannot use; str(e) is a Chinese sentence for the user."""
+
+
+class CorpusRejected(DupcheckError):
+    def __init__(self, problems: list[tuple[str, str]]):
+        super().__init__(f"有 {len(problems)} 个文件无法读取，未导入任何文件")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    added: list[Document] = field(default_factory=list)
+    # (title of the text not stored, the stored document it duplicates)
+    collapsed: list[tuple[str, Document]] = field(default_factory=list)
+    refreshed: int = 0
+
+    def sentence(self) -> str:
+        text = f"已入库 {len(self.added)} 篇，合并重复 {len(self.collapsed)} 篇"
+        if self.refreshed:
+            text += f"，已重新检测 {self.refreshed} 份查重结果"
+        return text
+
+
+def _kind(kind: str) -> str:
+    try:
+        return KINDS[kind]
+    except KeyError:
+        raise DupcheckError(f"未知的文档类别：{kind}") from None
+
+
+def _digest(norm: str) -> str:
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()
+
+
+def _near_duplicate(norm_hash: str, hashes: set[int]) -> Document | None:
+    same = Document.objects.corpus().indexed().filter(norm_hash=norm_hash).order_by("id").first()
+    if same is not None or not hashes:
+        return same
+    counts = Fingerprint.objects.counts(sorted(hashes), engine.POSTINGS_CAP, corpus=True)
+    present = [h for h in hashes if counts.get(h, 0) > 0]
+    if len(present) < NEAR_DUPLICATE * len(hashes):
+        return None
+    fetch = [h for h in present if counts[h] <= engine.POSTINGS_CAP]
+    # A hash in more corpus texts than the cap is in every candidate, for this purpose.
+    everywhere = len(present) - len(fetch)
+    shared: Counter = Counter()
+    for chunk in chunks(fetch):
+        rows = (
+            Fingerprint.objects.filter(hash__in=chunk, corpus=True)
+            .values("document")
+            .annotate(n=Count("hash", distinct=True))
+            .values_list("document", "n")
+        )
+        shared.update(dict(rows))
+    best = shared.most_common(10)
+    sizes = dict(Document.objects.filter(pk__in=[d for d, _ in best]).values_list("id", "fingerprint_count"))
+    for doc_id, n in best:
+        n += everywhere
+        if n >= NEAR_DUPLICATE * len(hashes) and n >= NEAR_DUPLICATE * sizes.get(doc_id, 0):
+            return Document.objects.get(pk=doc_id)
+    return None
+
+
+class _Writer:
+    """Documents and their index rows, written together: one sorted pass over each index."""
+
+    def __init__(self):
+        self.pending: list[tuple[Document, list, list]] = []
+        self._any_lines: bool | None = None
+
+    def frequent(self, keys) -> set[int]:
+        # Without a corpus there is nothing to look up: spare each report of a batch the query.
+        if self._any_lines is None:
+            self._any_lines = CorpusLine.objects.exists()
+        return CorpusLine.objects.frequent(keys) if self._any_lines else set()
+
+    def add(self, doc: Document, fps, keys):
+        self.pending.append((doc, fps, keys))
+        if doc.is_corpus:
+            self._any_lines = True
+
+    def flush(self):
+        if not self.pending:
+            return
+        Document.objects.bulk_create([doc for doc, _, _ in self.pending], batch_size=500)
+        rows, lines = [], []
+        for doc, fps, keys in self.pending:
+            pk, corpus, author = doc.pk, doc.is_corpus, engine.author_key(doc.author)
+            rows += [(h, pk, pos, corpus, author) for h, pos in fps]
+            if corpus:
+                lines += [CorpusLine(hash=k, document=doc) for k in keys]
+        Fingerprint.objects.add_rows(rows)
+        CorpusLine.objects.bulk_create(lines, batch_size=2000)
+        self.pending = []
+
+
+def _index(*, title: str, text: str, kind: str, author: str, user, writer: _Writer) -> tuple[Document, bool]:
+    """Store and fingerprint one text; for corpus texts, (the existing copy, True) if it is one."""
+    corpus = kind in Document.CORPUS_KINDS
+    if corpus:
+        # Duplicates and a site's repeated lines are looked up in what is already written.
+        writer.flush()
+    lines = engine.split_lines(text)
+    keys = engine.line_keys(text, lines)
+    prepared = engine.prepare(text, frequent_lines=writer.frequent(keys), lines=lines)
+    if not prepared.norm:
+        raise DupcheckError("没有可检测的文字。")
+    fps = engine.fingerprints(prepared.norm)
+    distinct = {h for h, _ in fps}
+    norm_hash = _digest(prepared.norm)
+    if corpus:
+        existing = _near_duplicate(norm_hash, distinct)
+        if existing is not None:
+            return existing, True
+    doc = Document(
+        title=(title or "未命名").strip()[:200], kind=kind, author=(author or "").strip()[:200], text=text,
+        norm=prepared.norm, norm_hash=norm_hash, skipped=[list(r) for r in prepared.skipped],
+        fingerprint_count=len(distinct), indexed=True, created_by=user,
+    )  # fmt: skip
+    writer.add(doc, fps, keys)  # saved, with its rows, at the writer's next flush
+    return doc, False
+
+
+def do_index_document(*, title: str, text: str, kind: str, author: str, user=None, request=None) -> Document:
+    """Add one text to the index (kind "report" for a duty report; "template"/"policy" for the corpus).
+
+    A corpus text that duplicates one already stored is not stored again: the stored one is returned.
+    """
+    kind = _kind(kind)
+    with transaction.atomic():
+        writer = _Writer()
+        doc, collapsed = _index(title=title, text=text, kind=kind, author=author, user=user, writer=writer)
+        writer.flush()
+        if collapsed:
+            summary = f"《{title}》与已入库的《{doc.title}》重复，未重复入库"
+        else:
+            summary = f"{doc.get_kind_display()}《{doc.title}》入库，指纹 {doc.fingerprint_count} 个"
+        record(INDEX, request=request, user=user, target=f"document:{doc.pk}", summary=summary)
+    if doc.is_corpus and not collapsed:
+        do_refresh_stale_results(user=user, request=request)
+    return doc
+
+
+def do_index_texts(items, *, kind: str, user=None, request=None, refresh: bool = True) -> ImportSummary:
+    """Index many texts at once, all or none: items are (title, text, author) triples."""
+    kind = _kind(kind)
+    summary = ImportSummary()
+    with transaction.atomic():
+        writer = _Writer()
+        for title, text, author in items:
+            try:
+                doc, collapsed = _index(
+                    title=title, text=text, kind=kind, author=author, user=user, writer=writer
+                )
+            except DupcheckError as exc:
+                raise CorpusRejected([(title, str(exc))]) from None
+            if collapsed:
+                summary.collapsed.append((title, doc))
+            else:
+                summary.added.append(doc)
+        writer.flush()
+        record(
+            IMPORT, request=request, user=user, target=Document.Kind(kind).label,
+            summary=summary.sentence(),
+            detail={"added": [d.pk for d in summary.added],
+                    "collapsed": [[t, d.pk] for t, d in summary.collapsed]},
+        )  # fmt: skip
+    if refresh and kind in Document.CORPUS_KINDS and summary.added:
+        summary.refreshed = do_refresh_stale_results(user=user, request=request)
+    return summary
+
+
+def do_import_corpus(files, *, kind: str, author: str = "", user=None, request=None) -> ImportSummary:
+    """Import uploaded files (name, bytes) into the corpus; one unreadable file stops them all."""
+    items, problems = [], []
+    for name, data in files:
+        try:
+            text = extract_text(name, data)
+        except ExtractError as exc:
+            problems.append((name, str(exc)))
+            continue
+        stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0] or name
+        # Without a named source, every file counts as its own author.
+        items.append((stem, text, author or stem))
+    if problems:
+        raise CorpusRejected(problems)
+    if not items:
+        raise DupcheckError("请选择要导入的文件。")
+    return do_index_texts(items, kind=kind, user=user, request=request)
+
+
+def serialise(report: engine.Report) -> tuple[dict, list]:
+    """The stored form of a report: the contract's measures plus what the result page shows."""
+    metrics = {
+        "chars": report.chars,
+        "total_copy_ratio": report.total_copy_ratio,
+        "excluding_quotes_ratio": report.excluding_quotes_ratio,
+        "max_single_source": {
+            "source": report.max_single_source["source"],
+            "document": report.max_single_source["key"],
+            "ratio": report.max_single_source["ratio"],
+        },
+        "longest_run": report.longest_run,
+        "boilerplate_chars": report.boilerplate_chars,
+        "class_chars": report.class_chars,
+        "boilerplate": [list(r) for r in report.boilerplate],
+        "paragraphs": [
+            {"start": p.start, "end": p.end, "chars": p.chars, "total_copy_ratio": p.total_copy_ratio,
+             "excluding_quotes_ratio": p.excluding_quotes_ratio}
+            for p in report.paragraphs
+        ],
+    }  # fmt: skip
+    passages = [{**p.as_json(), "document": p.source_key, "chars": p.chars} for p in report.passages]
+    return metrics, passages
+
+
+def _compute(document: Document) -> dict:
+    # The version is read first: a corpus text added during the check makes the result stale.
+    version = Document.objects.corpus_version()
+    report = engine.check(document.text, DatabaseStore(exclude=document), author=document.author)
+    metrics, passages = serialise(report)
+    return {"metrics": metrics, "passages": passages, "corpus_version": version}
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.2f}%"
+
+
+def do_check_document(document: Document, *, user=None, request=None) -> CheckResult:
+    """Check a stored document against every other stored one; store the result (replacing any) and return it."""
+    values = _compute(document)
+    with transaction.atomic():
+        result, _ = CheckResult.objects.update_or_create(document=document, defaults=values)
+        record(
+            CHECK, request=request, user=user, target=f"document:{document.pk}",
+            summary=f"《{document.title}》总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
+        )  # fmt: skip
+    return result
+
+
+def do_check_text(*, title: str, text: str, user=None, request=None) -> CheckResult:
+    """An ad hoc check: the text and its result are kept for viewing but never matched against later."""
+    title = (title or "").strip()[:200] or "临时检测"
+    prepared = engine.prepare(text or "")
+    if not prepared.norm:
+        raise DupcheckError("没有可检测的文字。")
+    document = Document(title=title, kind=Document.Kind.ADHOC, text=text, norm_hash=_digest(prepared.norm))
+    values = _compute(document)
+    with transaction.atomic():
+        document.created_by = user
+        document.save()
+        result = CheckResult.objects.create(document=document, **values)
+        record(
+            ADHOC, request=request, user=user, target=f"document:{document.pk}",
+            summary=f"《{title}》总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
+        )  # fmt: skip
+    return result
+
+
+def do_refresh_stale_results(*, user=None, request=None) -> int:
+    """Recheck every result computed before the corpus last grew; returns how many were rechecked."""
+    version = Document.objects.corpus_version()
+    stale = list(CheckResult.objects.stale(version).values_list("pk", flat=True))
+    done = 0
+    for pk in stale:
+        document = Document.objects.filter(result__pk=pk).first()
+        if document is None:
+            continue
+        values = _compute(document)
+        with transaction.atomic():
+            result = CheckResult.objects.select_for_update().filter(pk=pk).first()
+            if result is None:
+                continue
+            for name, value in values.items():
+                setattr(result, name, value)
+            result.save()
+        done += 1
+    if done:
+        record(REFRESH, request=request, user=user, summary=f"范文库更新后重新检测 {done} 份查重结果")
+    return done

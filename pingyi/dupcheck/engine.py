@@ -1,0 +1,945 @@
+"""The duplicate-check engine: normalise, strip page boilerplate, fingerprint, retrieve, align, classify.
+
+Free of Django (standard library only) so it runs in the `dupcheck --against` command, in tests and
+in the bench without a database. Where the fingerprints live is behind the small `Store` protocol:
+`MemoryIndex` below keeps them in dictionaries, `pingyi.dupcheck.store.DatabaseStore` in the
+database, and `check()` runs the same steps against either.
+
+Offsets: every passage is reported as Python string indices into the text as read (end exclusive);
+the matching itself runs on a normalised copy that keeps, for each of its characters, the index of
+the original character it came from.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import compress
+from typing import Protocol
+
+# Winnowing: k-grams of K characters, the minimum hash of every W consecutive k-grams is kept.
+# Any copied run of W + K - 1 characters holds one complete window, whose minimum both texts keep.
+K = 6
+W = 8
+GUARANTEE = W + K - 1
+MIN_PASSAGE = 13
+assert GUARANTEE <= MIN_PASSAGE
+
+# Common wording (套话, classed `common`, shown but not counted):
+# - a fingerprint is common when documents of at least COMMON_AUTHORS other authors hold it;
+# - a run of at most COMMON_MAX_CHARS (a set phrase and a few words around it) is common when its
+#   other fingerprints all overlap one spot: the wording is everybody's, and one figure or name that
+#   happens to agree is chance. Copying shows as agreement in more than one place, and two agreeing
+#   figures (years aside) are never chance;
+# - such a run is also common when it is fewer than MIN_PASSAGE characters once its figures are left
+#   out ("，贡献率98.82%。"): reports written to one pattern agree like that by chance;
+# - a longer run whose fingerprints are all common is a chain of set phrases, unless its source is a
+#   corpus text: a template copied by many is still copied from the template.
+COMMON_AUTHORS = 5
+COMMON_MAX_CHARS = 24
+# Postings of a fingerprint held by more documents than this are not fetched (it would cost time
+# for nothing: such a fingerprint is common by any measure). Corpus documents are still fetched for
+# it up to the same cap, so a template copied by many reports stays findable.
+POSTINGS_CAP = 50
+# Loading a candidate's normalised text and aligning it costs well under a millisecond, and a short
+# copy may share only a fingerprint or two with its source, so be generous.
+MAX_CANDIDATES = 200
+# A quoted passage counts as a quotation when the quote itself is at least this long; a few quoted
+# words (“一线指挥部”) inside copied text are part of the copying.
+MIN_QUOTE = 13
+
+# Page boilerplate: short lines that are site furniture rather than text.
+SHORT_LINE = 40
+LIST_LINE = 80
+FREQUENT_LINE_DOCS = 5
+DATED_RUN = 3
+
+COPIED, QUOTATION, POLICY, COMMON = "copied", "quotation", "policy", "common"
+CLASSES = (COPIED, QUOTATION, POLICY, COMMON)
+COUNTED_IN_TOTAL = frozenset({COPIED, QUOTATION, POLICY})
+
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff\u2060")
+# Applied after NFKC, which already folds full-width ASCII (（），：；！？) to half width.
+_PUNCT = str.maketrans(
+    {
+        **dict.fromkeys("“”„‟«»「」『』〝〞〟‘’‚‛", '"'),
+        **dict.fromkeys("、", ","),
+        **dict.fromkeys("。", "."),
+        **dict.fromkeys("《〈", "<"),
+        **dict.fromkeys("》〉", ">"),
+        **dict.fromkeys("【〔〖〘〚[{", "("),
+        **dict.fromkeys("】〕〗〙〛]}", ")"),
+        **dict.fromkeys("—–―‐‑‒−─━", "-"),
+        **dict.fromkeys("〜∼", "~"),
+        **dict.fromkeys("・•‧∙⋅", "·"),
+        **dict.fromkeys("∶", ":"),
+        **dict.fromkeys("⋯", "…"),
+    }
+)
+# Every character becomes exactly one character or none, so a normalised position maps back to
+# one original index. Tables for str.translate, filled as new characters turn up.
+_TABLE: dict[int, str | None] = {}
+_MASK: dict[int, str] = {}
+_KNOWN: set[str] = set()
+
+
+def _invisible(ch: str) -> bool:
+    return ch.isspace() or ch in _ZERO_WIDTH or unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def _fold(ch: str) -> str:
+    if _invisible(ch):
+        return ""
+    folded = "".join(
+        c for c in unicodedata.normalize("NFKC", ch).translate(_PUNCT).lower() if not _invisible(c)
+    )
+    if len(folded) <= 1:
+        return folded
+    # An expansion (… → ..., ㈠ → (一), ㎡ → m2) keeps a single character instead.
+    single = ch.translate(_PUNCT).lower()
+    return single if len(single) == 1 else ch
+
+
+def _learn(text: str) -> None:
+    for ch in set(text).difference(_KNOWN):
+        out = _fold(ch)
+        _TABLE[ord(ch)] = out or None
+        _MASK[ord(ch)] = "\x01" if out else "\x00"
+        _KNOWN.add(ch)
+
+
+def normalise(text: str) -> str:
+    """The matching form of a piece of text (no offsets)."""
+    _learn(text)
+    return text.translate(_TABLE)
+
+
+def stable_hash(data: str, person: bytes = b"pingyi-kgram") -> int:
+    """A 64-bit hash that is the same in every process (Python's hash() is salted), signed for BIGINT."""
+    digest = hashlib.blake2b(data.encode("utf-8"), digest_size=8, person=person).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def author_key(author: str) -> int:
+    """A 32-bit stand-in for an author, stored with each fingerprint to count authors from the index."""
+    return int.from_bytes(
+        hashlib.blake2b(author.encode("utf-8"), digest_size=4).digest(), "little", signed=True
+    )
+
+
+def _line_hash(norm_line: str) -> int:
+    return stable_hash(norm_line, person=b"pingyi-line")
+
+
+# ---------------------------------------------------------------------------------------------
+# Boilerplate
+# ---------------------------------------------------------------------------------------------
+
+_MARKERS = (
+    "您可能感兴趣", "可能感兴趣", "你可能感兴趣", "阅读排行", "推荐文稿", "推荐阅读", "推荐文章", "上一篇", "下一篇",
+    "相关文章", "相关文稿", "相关阅读", "相关推荐", "热门文章", "热门推荐", "热门文稿", "热门阅读", "热门排行", "精彩推荐", "猜你喜欢", "点击排行", "最新文章",
+    "最新文稿", "版权所有", "责任编辑", "本文来源", "扫一扫", "分享到", "返回顶部", "打印本页", "关闭窗口",
+    "当前位置", "网站首页", "copyright",
+)  # fmt: skip
+_ANYWHERE = ("版权所有", "责任编辑", "copyright", "©", "备案号", "icp备")
+_BULLET = re.compile(r"^[-*·>»+●○■□◆◇▪▶►]+")
+_LEAD = re.compile(r"^[-*·>»+●○■□◆◇▪▶►\d.()]*")
+_DATE_ONLY = re.compile(r"^\(?(?:(?:19|20)\d{2}[-/.年])?\d{1,2}[-/.月]\d{1,2}日?\)?$")
+_DATE_EDGE = re.compile(
+    r"^[-*·>»+●○■□◆◇▪▶►(]*(?:(?:19|20)\d{2}[-/.年](?:0?[1-9]|1[0-2])[-/.月](?:0?[1-9]|[12]\d|3[01])日?"
+    r"|(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d))"
+    r"|(?:(?:19|20)\d{2}[-/.年](?:0?[1-9]|1[0-2])[-/.月](?:0?[1-9]|[12]\d|3[01])日?"
+    r"|(?<!\d)(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\)?$"
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int  # original offsets, end exclusive, without the line break
+    end: int
+    norm: str
+
+
+def split_lines(text: str) -> list[Line]:
+    lines, start = [], 0
+    for part in text.split("\n"):
+        end = start + len(part)
+        lines.append(Line(start, end, normalise(part)))
+        start = end + 1
+    return lines
+
+
+def _is_marker(norm: str) -> bool:
+    body = _LEAD.sub("", norm)
+    if len(norm) <= SHORT_LINE and body.startswith(_MARKERS):
+        return True
+    if len(norm) <= 16 and any(m in norm for m in _MARKERS):
+        return True
+    return len(norm) <= LIST_LINE and any(m in norm for m in _ANYWHERE)
+
+
+def _is_dated(norm: str) -> bool:
+    return len(norm) <= LIST_LINE and bool(_DATE_EDGE.search(norm) or _DATE_ONLY.match(norm))
+
+
+def _is_list_item(norm: str) -> bool:
+    return len(norm) <= LIST_LINE and bool(_BULLET.match(norm))
+
+
+def line_keys(text: str, lines: Sequence[Line] | None = None) -> list[int]:
+    """Hashes of the short lines, counted across corpus documents to find a site's repeated lines."""
+    lines = split_lines(text) if lines is None else lines
+    return sorted({_line_hash(line.norm) for line in lines if 2 <= len(line.norm) <= SHORT_LINE})
+
+
+def find_boilerplate(lines: Sequence[Line], frequent_lines: Collection[int] = ()) -> list[tuple[int, int]]:
+    """Original ranges of the lines that are page furniture: sidebars, link lists, footers.
+
+    A marker line (您可能感兴趣的文稿, 上一篇 …) opens a block that runs over the list that follows it
+    (dated lines, bullets, short titles) up to the first line of real length. Dated link lines are
+    boilerplate in runs of three or more; a lone date line (the date under a report) is not.
+    """
+    kinds = []
+    for line in lines:
+        n = line.norm
+        if not n:
+            kinds.append("")
+        elif _is_marker(n) or (
+            frequent_lines and 2 <= len(n) <= SHORT_LINE and _line_hash(n) in frequent_lines
+        ):
+            kinds.append("marker")
+        elif _is_dated(n):
+            kinds.append("dated")
+        elif _is_list_item(n):
+            kinds.append("item")
+        elif len(n) <= SHORT_LINE:
+            kinds.append("short")
+        else:
+            kinds.append("text")
+    drop = [k == "marker" for k in kinds]
+    in_block = False
+    for i, kind in enumerate(kinds):
+        if kind == "marker":
+            in_block = True
+        elif kind in ("dated", "item", "short") and in_block:
+            drop[i] = True
+        elif kind == "text":
+            in_block = False
+    # Runs of dated lines (blank lines do not break a run).
+    run: list[int] = []
+    for i, kind in enumerate([*kinds, "text"]):
+        if kind == "dated" or (kind in ("marker", "item") and run):
+            run.append(i)
+        elif kind == "":
+            continue
+        else:
+            if sum(1 for j in run if kinds[j] == "dated") >= DATED_RUN:
+                for j in run:
+                    drop[j] = True
+            run = []
+    return [(lines[i].start, lines[i].end) for i, d in enumerate(drop) if d and lines[i].norm]
+
+
+# ---------------------------------------------------------------------------------------------
+# Prepared text
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    """A text ready for matching: its normalised form without boilerplate, and the way back."""
+
+    text: str
+    norm: str
+    offsets: list[int]  # norm index → original index
+    counted: bytearray  # 1 for each original character in `chars`
+    boilerplate: list[tuple[int, int]]
+    chars: int
+    boilerplate_chars: int
+    _lines: list[Line] | None = None
+
+    @property
+    def lines(self) -> list[Line]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
+    def original(self, a: int, b: int) -> tuple[int, int]:
+        """Original [start, end) of the normalised range [a, b)."""
+        return self.offsets[a], self.offsets[b - 1] + 1
+
+    @property
+    def skipped(self) -> list[tuple[int, int]]:
+        """Original ranges left out of `norm` (white space, invisible characters, boilerplate)."""
+        return [(m.start(), m.end()) for m in re.finditer(rb"\x00+", self.counted)]
+
+
+def prepare(text: str, *, frequent_lines: Collection[int] = (), lines: list[Line] | None = None) -> Prepared:
+    """Normalise `text`, leaving out its boilerplate (`lines`: split_lines(text), if already made)."""
+    _learn(text)
+    lines = split_lines(text) if lines is None else lines
+    ranges = find_boilerplate(lines, frequent_lines)
+    counted = bytearray(text.translate(_MASK), "latin-1")
+    visible = counted.count(1)
+    for a, b in ranges:
+        counted[a:b] = bytes(b - a)
+    chars = counted.count(1)
+    norm = text.translate(_TABLE) if not ranges else "".join(compress(text, counted)).translate(_TABLE)
+    return Prepared(
+        text=text,
+        norm=norm,
+        offsets=list(compress(range(len(text)), counted)),
+        counted=counted,
+        boilerplate=ranges,
+        chars=chars,
+        boilerplate_chars=visible - chars,
+        _lines=lines,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Fingerprints
+# ---------------------------------------------------------------------------------------------
+
+
+# Multiply-shift hashing of a k-gram's code units: the top 64 bits of (a · x) mod 2^256, with x the
+# k-gram as a little-endian UTF-32 integer and a fixed odd multiplier. Stable across processes
+# (unlike hash()), well spread, and half the cost of a cryptographic digest per k-gram.
+_MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC8341082276BF3A27251F86C6A11D0C18E95
+_MASK64 = (1 << 64) - 1
+
+
+def kgram_hashes(norm: str) -> list[int]:
+    """The hash of every k-gram, as a signed 64-bit integer (a PostgreSQL/SQLite BIGINT)."""
+    buf = norm.encode("utf-32-le")
+    to_int, step, a, mask, half = int.from_bytes, 4 * K, _MULTIPLIER, _MASK64, 1 << 63
+    return [
+        ((to_int(buf[i : i + step], "little") * a >> 192) & mask) - half
+        for i in range(0, len(buf) - step + 1, 4)
+    ]
+
+
+def winnow(hashes: Sequence[int]) -> list[tuple[int, int]]:
+    """(hash, position) of the rightmost minimum of every window of W hashes, each kept once."""
+    n = len(hashes)
+    if n == 0:
+        return []
+    if n < W:
+        lowest = min(hashes)
+        pos = n - 1 - hashes[::-1].index(lowest)
+        return [(lowest, pos)]
+    out = []
+    best = -1
+    for end in range(W - 1, n):
+        start = end - W + 1
+        if best < start:
+            window = hashes[start : end + 1]
+            lowest = min(window)
+            best = end - window[::-1].index(lowest)
+            out.append((lowest, best))
+        elif hashes[end] <= hashes[best]:
+            best = end
+            out.append((hashes[end], end))
+    return out
+
+
+def fingerprints(norm: str) -> list[tuple[int, int]]:
+    return winnow(kgram_hashes(norm))
+
+
+# ---------------------------------------------------------------------------------------------
+# Alignment
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Match:
+    q: int  # start in the checked text's normalised form
+    s: int  # start in the source's normalised form
+    length: int
+
+    @property
+    def q_end(self) -> int:
+        return self.q + self.length
+
+
+def _extend(q: str, s: str, i: int, j: int) -> Match:
+    while i > 0 and j > 0 and q[i - 1] == s[j - 1]:
+        i -= 1
+        j -= 1
+    n = 0
+    lq, ls = len(q), len(s)
+    # Compare 32 characters at a time while they agree, then one by one.
+    while i + n + 32 <= lq and j + n + 32 <= ls and q[i + n : i + n + 32] == s[j + n : j + n + 32]:
+        n += 32
+    while i + n < lq and j + n < ls and q[i + n] == s[j + n]:
+        n += 1
+    return Match(i, j, n)
+
+
+def align(query: str, source: str, seeds: Iterable[tuple[int, int]]) -> list[Match]:
+    """Maximal exact runs of at least MIN_PASSAGE characters through the given k-gram seeds.
+
+    Seeds are (query position, source position) pairs whose k-grams share a hash; each is checked
+    (hashes collide), then extended character by character both ways. Runs on different diagonals
+    are kept apart, so paragraphs in another order are found as well as in the same one.
+    """
+    found: list[Match] = []
+    last_on_diagonal: dict[int, tuple[int, int]] = {}
+    for i, j in sorted(set(seeds)):
+        d = j - i
+        span = last_on_diagonal.get(d)
+        if span and span[0] <= i < span[1]:
+            continue
+        if query[i : i + K] != source[j : j + K] or len(query[i : i + K]) < K:
+            continue
+        m = _extend(query, source, i, j)
+        last_on_diagonal[d] = (m.q, m.q_end)
+        m = _whole_figures(query, source, m)
+        if m.length >= MIN_PASSAGE:
+            found.append(m)
+    return found
+
+
+_FIGURE = re.compile(r"\d+\.\d+|\d{2,}")
+_FIGURE_CHARS = frozenset("0123456789.")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _in_figure(text: str, pos: int) -> bool:
+    """A digit, or a decimal point between digits (a full stop is normalised to "." as well)."""
+    if not 0 <= pos < len(text):
+        return False
+    if text[pos] == ".":
+        return 0 < pos < len(text) - 1 and text[pos - 1].isdigit() and text[pos + 1].isdigit()
+    return text[pos].isdigit()
+
+
+def _whole_figures(query: str, source: str, m: Match) -> Match:
+    """Drop a figure cut by either end of a run: 4862 in 48627 is not a copied figure.
+
+    Agreement in a figure's leading (or trailing) digits is the commonest chance match between
+    reports written to the same pattern, and never evidence of copying.
+    """
+    i, j, n = m.q, m.s, m.length
+    if not n or (query[i] not in _FIGURE_CHARS and query[i + n - 1] not in _FIGURE_CHARS):
+        return m
+    end = n
+    if end and _in_figure(query, i + end - 1) and (_in_figure(query, i + end) or _in_figure(source, j + end)):
+        while end and _in_figure(query, i + end - 1):
+            end -= 1
+    start = 0
+    if start < end and _in_figure(query, i) and (_in_figure(query, i - 1) or _in_figure(source, j - 1)):
+        while start < end and _in_figure(query, i + start):
+            start += 1
+    if (start, end) == (0, n):
+        return m
+    return Match(i + start, j + start, end - start)
+
+
+def align_texts(query: str, source: str) -> list[Match]:
+    """Align two normalised texts without an index (every shared k-gram is a seed)."""
+    positions: dict[str, list[int]] = defaultdict(list)
+    for j in range(len(source) - K + 1):
+        positions[source[j : j + K]].append(j)
+    seeds = [(i, j) for i in range(len(query) - K + 1) for j in positions.get(query[i : i + K], ())]
+    return align(query, source, seeds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Retrieval
+# ---------------------------------------------------------------------------------------------
+
+
+class Offsets:
+    """Normalised position → original index, from the original ranges left out of the normalised text."""
+
+    def __init__(self, skipped: Iterable[Sequence[int]]):
+        self._at: list[int] = []  # the normalised position each left-out range comes before
+        self._shift = [0]
+        total = 0
+        for a, b in skipped:
+            self._at.append(a - total)
+            total += b - a
+            self._shift.append(total)
+
+    def __call__(self, pos: int) -> int:
+        return pos + self._shift[bisect.bisect_right(self._at, pos)]
+
+    def original(self, a: int, b: int) -> tuple[int, int]:
+        return self(a), self(b - 1) + 1
+
+
+@dataclass
+class Source:
+    key: object  # document id, or file name for the command's --against files
+    name: str
+    author: str
+    policy: bool
+    norm: str  # (part of) the normalised text the postings' positions refer to
+    corpus: bool = True
+    skipped: list | None = None  # see Prepared.skipped; None until Store.complete fills it in
+    start: int = 0  # where `norm` begins in the whole normalised text
+    total: int | None = None  # the whole normalised text's length
+    _offsets: Offsets | None = None
+
+    def original(self, a: int, b: int) -> tuple[int, int]:
+        if self._offsets is None:
+            self._offsets = Offsets(self.skipped or [])
+        return self._offsets.original(a, b)
+
+
+# (hash, document key, position, author_key(author))
+Posting = tuple[int, object, int, int]
+
+
+class Store(Protocol):
+    def frequent_lines(self, keys: list[int]) -> set[int]: ...
+
+    def counts(self, hashes: list[int]) -> dict[int, tuple[int, int]]:
+        """hash → (postings, corpus postings), the checked document's own left out.
+
+        Either count may stop just above POSTINGS_CAP, and the corpus count is only needed (and
+        may be 0) where the first one is above it.
+        """
+        ...
+
+    def postings(self, hashes: list[int], corpus_hashes: list[int]) -> list[Posting]:
+        """Every posting of `hashes`, and the corpus documents' postings of `corpus_hashes`."""
+        ...
+
+    def sources(self, keys: list, spans: dict | None = None) -> dict[object, Source]:
+        """The candidates' normalised texts: only the [lo, hi) part given in `spans`, if any."""
+        ...
+
+    def complete(self, sources: list[Source]) -> None:
+        """Fill in `skipped` of the sources a passage was found in (to report original offsets)."""
+        ...
+
+
+# A candidate is loaded from a little before its first shared fingerprint to a little after its
+# last: every run holds a fingerprint at least every W characters, so a run reaching further out
+# than this is rare, and is then aligned against the whole text.
+WINDOW_MARGIN = 64
+
+
+def _align_candidate(store: Store, query: str, source: Source, seeds: list[tuple[int, int]]) -> list[Match]:
+    shifted = [(i, j - source.start) for i, j in seeds if 0 <= j - source.start < len(source.norm)]
+    matches = align(query, source.norm, shifted)
+    at_end = source.total is None or source.start + len(source.norm) >= source.total
+    # A run that reaches (nearly: a figure at its end may have been dropped) the edge of the part
+    # loaded may go on beyond it.
+    cut = any(
+        (m.s <= K and source.start > 0) or (m.s + m.length >= len(source.norm) - K and not at_end)
+        for m in matches
+    )
+    if cut:
+        whole = store.sources([source.key])[source.key]
+        source.norm, source.start, source.total = whole.norm, 0, len(whole.norm)
+        return align(query, source.norm, seeds)
+    return [Match(m.q, m.s + source.start, m.length) for m in matches]
+
+
+def check(text: str, store: Store, *, author: str = "") -> Report:
+    """Check `text` against everything in `store`."""
+    lines = split_lines(text)
+    prepared = prepare(text, frequent_lines=store.frequent_lines(line_keys(text, lines)), lines=lines)
+    fps = fingerprints(prepared.norm)
+    query_positions: dict[int, list[int]] = defaultdict(list)
+    for h, pos in fps:
+        query_positions[h].append(pos)
+    counts = store.counts(sorted(query_positions))
+    rare = [h for h, (n, _c) in counts.items() if 0 < n <= POSTINGS_CAP]
+    corpus_only = [h for h, (n, c) in counts.items() if n > POSTINGS_CAP and 0 < c <= POSTINGS_CAP]
+    postings = store.postings(sorted(rare), sorted(corpus_only))
+
+    me = author_key(author)
+    authors: dict[int, set[int]] = defaultdict(set)
+    by_doc: dict[object, list[tuple[int, int]]] = defaultdict(list)
+    for h, key, pos, who in postings:
+        by_doc[key].append((h, pos))
+        if who != me:
+            authors[h].add(who)
+    common = {h for h, (n, _c) in counts.items() if n > POSTINGS_CAP}
+    common |= {h for h, a in authors.items() if len(a) >= COMMON_AUTHORS}
+
+    # Candidates, best first. Fingerprints shared on one diagonal (the same offset between the two
+    # texts) come from one copied run: their number ranks first. The rarity of what is shared breaks
+    # ties: a short copy shares a fingerprint or two hardly anybody else holds, an unrelated
+    # document a few that many hold.
+    weight = {h: max(1, n if n <= POSTINGS_CAP else c) ** -2 for h, (n, c) in counts.items()}
+    score = {}
+    for key, ps in by_doc.items():
+        if len(ps) == 1 and len(query_positions[ps[0][0]]) == 1:
+            score[key] = 1 + weight[ps[0][0]]
+            continue
+        diagonals = Counter(pos - i for h, pos in ps for i in query_positions[h])
+        score[key] = max(diagonals.values()) + sum(weight[h] for h in {h for h, _ in ps})
+    ranked = sorted(score, key=lambda key: (-score[key], str(key)))[:MAX_CANDIDATES]
+    spans = {}
+    for key in ranked:
+        positions = [pos for _, pos in by_doc[key]]
+        spans[key] = (max(0, min(positions) - WINDOW_MARGIN), max(positions) + K + WINDOW_MARGIN)
+    loaded = store.sources(ranked, spans)
+    found = []
+    for key in ranked:
+        source = loaded.get(key)
+        if source is None:
+            continue
+        seeds = [(i, pos) for h, pos in by_doc[key] for i in query_positions[h]]
+        matches = _align_candidate(store, prepared.norm, source, seeds)
+        if matches:
+            found.append((source, matches))
+    return analyse(prepared, found, common, fps, complete=store.complete)
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification and measures
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Passage:
+    start: int
+    end: int
+    cls: str
+    source: str
+    source_key: object
+    source_start: int
+    source_end: int
+    chars: int
+
+    def as_json(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "class": self.cls,
+            "source": self.source,
+            "source_start": self.source_start,
+            "source_end": self.source_end,
+        }
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    chars: int
+    total_copy_ratio: float
+    excluding_quotes_ratio: float
+
+
+@dataclass
+class Report:
+    chars: int
+    total_copy_ratio: float
+    excluding_quotes_ratio: float
+    max_single_source: dict
+    longest_run: int
+    boilerplate_chars: int
+    passages: list[Passage]
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)
+    class_chars: dict[str, int] = field(default_factory=dict)
+
+    def contract(self) -> dict:
+        """Exactly the object of spec/dupcheck.md."""
+        return {
+            "chars": self.chars,
+            "total_copy_ratio": self.total_copy_ratio,
+            "excluding_quotes_ratio": self.excluding_quotes_ratio,
+            "max_single_source": {
+                "source": self.max_single_source["source"],
+                "ratio": self.max_single_source["ratio"],
+            },
+            "longest_run": self.longest_run,
+            "boilerplate_chars": self.boilerplate_chars,
+            "passages": [p.as_json() for p in self.passages],
+        }
+
+
+def ratio(part: int, whole: int) -> float:
+    """part / whole to 4 decimals, half up (exact: Decimal, not binary floats)."""
+    if not whole:
+        return 0.0
+    return float((Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+
+_QUOTE_PAIRS = {"“": "”", "「": "」", "『": "』", "”": "”", '"': '"', "＂": "＂"}
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Outermost quoted spans (marks included) within a line; an unclosed quote quotes nothing."""
+    spans = []
+    stack: list[tuple[str, int]] = []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack.clear()
+            continue
+        if stack and ch == stack[-1][0]:
+            _closer, start = stack.pop()
+            if not stack:
+                spans.append((start, i + 1))
+        elif ch in _QUOTE_PAIRS:
+            stack.append((_QUOTE_PAIRS[ch], i))
+    return spans
+
+
+def _quoted_positions(prepared: Prepared) -> bytearray:
+    """1 at each normalised position inside a quotation long enough to be a citation."""
+    inside = bytearray(len(prepared.norm))
+    for a, b in quote_spans(prepared.text):
+        lo = bisect.bisect_left(prepared.offsets, a)
+        hi = bisect.bisect_left(prepared.offsets, b)
+        if hi - lo - 2 >= MIN_QUOTE:
+            inside[lo:hi] = b"\x01" * (hi - lo)
+    return inside
+
+
+def _pieces(a: int, b: int, base: str, inside: bytearray) -> list[tuple[int, int, str]]:
+    """Split [a, b) at quotation boundaries; short leftovers next to a quotation join it."""
+    runs: list[list] = []
+    for pos in range(a, b):
+        quoted = bool(inside[pos])
+        if runs and runs[-1][2] == quoted:
+            runs[-1][1] = pos + 1
+        else:
+            runs.append([pos, pos + 1, quoted])
+    if not any(r[2] for r in runs):
+        return [(a, b, base)]
+    for idx, run in enumerate(runs):
+        if not run[2] and run[1] - run[0] < MIN_PASSAGE:
+            neighbours = runs[idx - 1 : idx] + runs[idx + 1 : idx + 2]
+            if any(n[2] for n in neighbours):
+                run[2] = True
+    out: list[tuple[int, int, str]] = []
+    for start, end, quoted in runs:
+        cls = QUOTATION if quoted else base
+        if out and out[-1][2] == cls:
+            out[-1] = (out[-1][0], end, cls)
+        else:
+            out.append((start, end, cls))
+    return out
+
+
+def _overlap(a: bytearray, b: bytearray) -> int:
+    """Positions where two 0/1 byte masks are both 1 (one bit per byte, so count the bits)."""
+    return (int.from_bytes(a, "big") & int.from_bytes(b, "big")).bit_count()
+
+
+def analyse(
+    prepared: Prepared,
+    found: list[tuple[Source, list[Match]]],
+    common_hashes: Collection[int],
+    fps: Sequence[tuple[int, int]],
+    complete=None,
+) -> Report:
+    """Classify the matches, keep one source per stretch of text, and measure."""
+    fp_positions = [pos for _h, pos in fps]
+    fp_common = [h in common_hashes for h, _pos in fps]
+    inside = _quoted_positions(prepared)
+
+    def base_class(source: Source, m: Match) -> str:
+        if source.policy:
+            return POLICY
+        run = prepared.norm[m.q : m.q_end]
+        figures = list(_FIGURE.finditer(run))
+        specific = [m.q + f.start() for f in figures if not _YEAR.fullmatch(f.group())]
+        if len(specific) >= 2:
+            return COPIED  # two figures that agree are not chance
+        lo = bisect.bisect_left(fp_positions, m.q)
+        hi = bisect.bisect_right(fp_positions, m.q_end - K)
+        rare = [fp_positions[i] for i in range(lo, hi) if not fp_common[i]]
+        if not rare and not specific:
+            return COMMON if m.length <= COMMON_MAX_CHARS or not source.corpus else COPIED
+        if m.length <= COMMON_MAX_CHARS:
+            # A figure is specific even where its digits, a few at a time, are common.
+            spots = sorted(rare + specific)
+            if len(rare) < hi - lo and spots[-1] - spots[0] < K:
+                return COMMON
+            if len(run) - sum(len(f.group()) for f in figures) < MIN_PASSAGE:
+                return COMMON
+        return COPIED
+
+    counted = prepared.counted
+    per_source: list[tuple[int, int, Source]] = []
+    candidates = []
+    for rank, (source, matches) in enumerate(found):
+        covered = bytearray(len(prepared.text))
+        for m in matches:
+            base = base_class(source, m)
+            candidates.append((m, source, rank, base))
+            for a, b, cls in _pieces(m.q, m.q_end, base, inside):
+                if cls != COMMON:
+                    start, end = prepared.original(a, b)
+                    covered[start:end] = b"\x01" * (end - start)
+        n = _overlap(covered, counted)
+        per_source.append((n, -rank, source))
+
+    # Longest runs first; each keeps the stretch of text no longer run has taken.
+    candidates.sort(key=lambda c: (-c[0].length, c[2], c[0].q))
+    taken = bytearray(len(prepared.norm))
+    segments = []
+    for m, source, _rank, base in candidates:
+        pos = m.q
+        while pos < m.q_end:
+            if taken[pos]:
+                pos += 1
+                continue
+            end = pos
+            while end < m.q_end and not taken[end]:
+                end += 1
+            taken[pos:end] = b"\x01" * (end - pos)
+            segments.append((pos, end, source, m.s - m.q, base))
+            pos = end
+    segments.sort(key=lambda s: s[0])
+
+    # Pieces of one run that touch and keep the class stay one passage.
+    pieces: list[list] = []
+    longest = 0
+    for a, b, source, shift, base in segments:
+        if base != COMMON:
+            start, end = prepared.original(a, b)
+            longest = max(longest, sum(counted[start:end]))
+        for pa, pb, cls in _pieces(a, b, base, inside):
+            prev = pieces[-1] if pieces else None
+            if prev and prev[1] == pa and prev[2] is source and prev[3] == shift and prev[4] == cls:
+                prev[1] = pb
+            else:
+                pieces.append([pa, pb, source, shift, cls])
+
+    if complete is not None:
+        # Only now is it known which sources' original offsets are needed.
+        complete(list({id(piece[2]): piece[2] for piece in pieces}.values()))
+    classes = bytearray(len(prepared.text))
+    codes = {COPIED: 1, QUOTATION: 2, POLICY: 3, COMMON: 4}
+    passages: list[Passage] = []
+    for pa, pb, source, shift, cls in pieces:
+        start, end = prepared.original(pa, pb)
+        src_start, src_end = source.original(pa + shift, pb + shift)
+        passages.append(Passage(start, end, cls, source.name, source.key, src_start, src_end, 0))
+        code = codes[cls]
+        for i in range(start, end):
+            if counted[i]:
+                classes[i] = code
+    for p in passages:
+        p.chars = sum(counted[p.start : p.end])
+
+    tally = dict.fromkeys(CLASSES, 0)
+    names = {v: k for k, v in codes.items()}
+    for code in classes:
+        if code:
+            tally[names[code]] += 1
+    total = tally[COPIED] + tally[QUOTATION] + tally[POLICY]
+    chars = prepared.chars
+
+    best = max(per_source, key=lambda t: (t[0], t[1]), default=None)
+    if best and best[0]:
+        single = {"source": best[2].name, "key": best[2].key, "ratio": ratio(best[0], chars)}
+    else:
+        single = {"source": None, "key": None, "ratio": 0.0}
+
+    paragraphs = []
+    for line in prepared.lines:
+        n = sum(counted[line.start : line.end])
+        if not n:
+            continue
+        span = classes[line.start : line.end]
+        in_total = sum(1 for c in span if c in (1, 2, 3))
+        paragraphs.append(
+            Paragraph(line.start, line.end, n, ratio(in_total, n), ratio(sum(1 for c in span if c == 1), n))
+        )
+    return Report(
+        chars=chars,
+        total_copy_ratio=ratio(total, chars),
+        excluding_quotes_ratio=ratio(tally[COPIED], chars),
+        max_single_source=single,
+        longest_run=longest,
+        boilerplate_chars=prepared.boilerplate_chars,
+        passages=passages,
+        paragraphs=paragraphs,
+        boilerplate=prepared.boilerplate,
+        class_chars=tally,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# In-memory index
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    source: Source
+    corpus: bool
+    hashes: set[int]
+
+
+class MemoryIndex:
+    """A `Store` in dictionaries: for the command's --against files, tests and the bench's oracle."""
+
+    def __init__(self):
+        self._entries: dict[object, _Entry] = {}
+        self._postings: dict[int, list[tuple[object, int]]] = defaultdict(list)
+        self._lines: dict[int, set[object]] = defaultdict(set)
+
+    def __len__(self):
+        return len(self._entries)
+
+    def add(self, key, text: str, *, name: str | None = None, author: str | None = None,
+            policy: bool = False, corpus: bool = True) -> Prepared:  # fmt: skip
+        lines = split_lines(text)
+        keys = line_keys(text, lines)
+        prepared = prepare(text, frequent_lines=self.frequent_lines(keys), lines=lines)
+        fps = fingerprints(prepared.norm)
+        name = str(key) if name is None else name
+        source = Source(
+            key, name, name if author is None else author, policy,
+            norm=prepared.norm, corpus=corpus, skipped=prepared.skipped,
+        )  # fmt: skip
+        self._entries[key] = _Entry(source, corpus, {h for h, _ in fps})
+        for h, pos in fps:
+            self._postings[h].append((key, pos))
+        if corpus:
+            for line in keys:
+                self._lines[line].add(key)
+        return prepared
+
+    def frequent_lines(self, keys: list[int]) -> set[int]:
+        return {k for k in keys if len(self._lines.get(k, ())) >= FREQUENT_LINE_DOCS}
+
+    def counts(self, hashes: list[int]) -> dict[int, tuple[int, int]]:
+        out = {}
+        for h in hashes:
+            docs = {key for key, _ in self._postings.get(h, ())}
+            out[h] = (len(docs), sum(1 for key in docs if self._entries[key].corpus))
+        return out
+
+    def postings(self, hashes: list[int], corpus_hashes: list[int]) -> list[Posting]:
+        out = []
+        for h in hashes:
+            out += [
+                (h, key, pos, author_key(self._entries[key].source.author)) for key, pos in self._postings[h]
+            ]
+        for h in corpus_hashes:
+            out += [
+                (h, key, pos, author_key(self._entries[key].source.author))
+                for key, pos in self._postings[h]
+                if self._entries[key].corpus
+            ]
+        return out
+
+    def sources(self, keys: list, spans: dict | None = None) -> dict[object, Source]:
+        return {key: self._entries[key].source for key in keys if key in self._entries}
+
+    def complete(self, sources: list[Source]) -> None:
+        pass  # kept whole in memory
+
+    def check(self, text: str, *, author: str = "") -> Report:
+        return check(text, self, author=author)

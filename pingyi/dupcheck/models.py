@@ -1,0 +1,266 @@
+"""Thin storage for the duplicate check: documents, their fingerprints, and stored results.
+
+The fingerprint index lives in the database (not in a process's memory), so every worker sees
+the same index and a document indexed by one is found by the next check in another.
+"""
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Count, Max
+
+from . import engine
+
+# SQLite allows 32,766 parameters per statement since 3.32, PostgreSQL 65,535; stay well below.
+CHUNK = 900
+
+
+def chunks(items, size: int = CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class DocumentQuerySet(models.QuerySet):
+    def corpus(self):
+        return self.filter(kind__in=Document.CORPUS_KINDS)
+
+    def indexed(self):
+        return self.filter(indexed=True)
+
+    def windows(self, spans: dict) -> list[tuple]:
+        """(id, title, author, kind, start, part of norm, length of norm) for id → (lo, hi) spans."""
+        table = connection.ops.quote_name(Document._meta.db_table)
+        rows = []
+        for chunk in chunks(list(spans.items()), 300):
+            ids, starts, lengths = (
+                [pk for pk, _ in chunk],
+                [lo for _, (lo, _) in chunk],
+                [hi - lo for _, (lo, hi) in chunk],
+            )
+            if connection.vendor == "postgresql":
+                spans_sql = "SELECT * FROM unnest(%s::bigint[], %s::integer[], %s::integer[])"
+                params = [ids, starts, lengths]
+            else:
+                spans_sql = "VALUES " + ", ".join(["(CAST(%s AS BIGINT), %s, %s)"] * len(chunk))
+                params = [v for row in zip(ids, starts, lengths, strict=True) for v in row]
+            sql = (
+                f"WITH w(id, lo, n) AS ({spans_sql}) "
+                f"SELECT d.id, d.title, d.author, d.kind, w.lo, SUBSTR(d.norm, w.lo + 1, w.n), LENGTH(d.norm) "
+                f"FROM w JOIN {table} d ON d.id = w.id"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows += cursor.fetchall()
+        return rows
+
+    def corpus_version(self) -> int:
+        """Grows whenever the corpus grows: results computed against a lower one are stale."""
+        return self.corpus().indexed().aggregate(v=Max("id"))["v"] or 0
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        TEMPLATE = "corpus_template", "范文"
+        POLICY = "corpus_policy", "政策文件"
+        REPORT = "report", "述职报告"
+        ADHOC = "adhoc", "临时检测"
+
+    CORPUS_KINDS = (Kind.TEMPLATE, Kind.POLICY)
+
+    title = models.CharField("标题", max_length=200)
+    kind = models.CharField("类别", max_length=20, choices=Kind.choices, db_index=True)
+    # Who wrote it, for "common phrase" (shared by several different authors): the unit for a
+    # report, the site or file for a corpus text.
+    author = models.CharField("作者或来源", max_length=200, blank=True)
+    text = models.TextField("正文")
+    # The normalised text the fingerprint positions refer to (boilerplate removed), kept so that
+    # aligning against a candidate needs no normalising at check time.
+    norm = models.TextField("规范化正文", blank=True)
+    norm_hash = models.CharField("规范化文本摘要", max_length=64, db_index=True)
+    # Original [start, end) ranges left out of `norm` (white space, invisible characters, page
+    # boilerplate): they map a position in `norm` back to the text without normalising it again.
+    skipped = models.JSONField("未比对的区间", default=list, blank=True)
+    fingerprint_count = models.PositiveIntegerField("指纹数", default=0)
+    indexed = models.BooleanField("已入库", default=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "查重文档"
+        verbose_name_plural = "查重文档"
+        ordering = ["-id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_corpus(self) -> bool:
+        return self.kind in self.CORPUS_KINDS
+
+
+class FingerprintQuerySet(models.QuerySet):
+    def add_rows(self, rows):
+        """Insert (hash, document id, position, corpus, author key) rows: COPY on PostgreSQL, executemany
+        on SQLite.
+
+        Indexing writes about a thousand rows per report; building model instances for them would
+        cost more than everything else the indexing does. Rows sorted by hash touch the index in order.
+        """
+        table = connection.ops.quote_name(Fingerprint._meta.db_table)
+        rows = sorted(rows)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                sql = f"COPY {table} (hash, document_id, position, corpus, author_key) FROM STDIN"
+                # One block of COPY text: psycopg's write_row costs more per row than the server.
+                data = "".join(f"{h}\t{d}\t{p}\t{'t' if c else 'f'}\t{a}\n" for h, d, p, c, a in rows)
+                with cursor.cursor.copy(sql) as copy:
+                    copy.write(data)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {table} (hash, document_id, position, corpus, author_key) "
+                    f"VALUES (%s, %s, %s, %s, %s)",
+                    rows,
+                )
+
+    def counts(self, hashes, cap: int, corpus: bool = False) -> dict[int, int]:
+        """hash → its postings (corpus postings only, if `corpus`), counted only up to cap + 1.
+
+        Counting stops at the cap, so a set phrase held by every report costs no more than a rare
+        one: one index probe reading at most cap + 1 entries per hash (a correlated subquery with
+        LIMIT, which SQLite and PostgreSQL both run that way).
+        """
+        table = connection.ops.quote_name(Fingerprint._meta.db_table)
+        where = "f.hash = q.h AND f.corpus" if corpus else "f.hash = q.h"
+        out = {}
+        for chunk in chunks(hashes, 500):
+            values, params = _hash_list(chunk)
+            sql = (
+                f"WITH q(h) AS ({values}) SELECT q.h, "
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} f WHERE {where} LIMIT %s) a) FROM q"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, cap + 1])
+                out.update(cursor.fetchall())
+        return out
+
+    def postings(self, hashes, *, corpus: bool = False, exclude=None) -> list[tuple[int, int, int, int]]:
+        """(hash, document id, position, author key) of every posting of `hashes`, from the index
+        alone (plain SQL: thousands of rows per check, where the ORM's per-row work would cost more
+        than the query)."""
+        table = connection.ops.quote_name(Fingerprint._meta.db_table)
+        rows = []
+        for chunk in chunks(hashes):
+            if connection.vendor == "postgresql":
+                match, params = "f.hash = ANY(%s::bigint[])", [list(chunk)]
+            else:
+                match, params = f"f.hash IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
+            sql = (
+                f"SELECT f.hash, f.document_id, f.position, f.author_key FROM {table} f WHERE {match}"
+                + (" AND f.corpus" if corpus else "")
+                + (" AND f.document_id <> %s" if exclude is not None else "")
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params, *([exclude] if exclude is not None else [])])
+                rows += cursor.fetchall()
+        return rows
+
+
+def _hash_list(hashes) -> tuple[str, list]:
+    """A one-column table of hashes: one array parameter on PostgreSQL, a VALUES list on SQLite."""
+    if connection.vendor == "postgresql":
+        return "SELECT unnest(%s::bigint[])", [list(hashes)]
+    return "VALUES " + ", ".join(["(CAST(%s AS BIGINT))"] * len(hashes)), list(hashes)
+
+
+class Fingerprint(models.Model):
+    """One winnowed k-gram hash of an indexed document, at its position in the normalised text."""
+
+    # (document, position) is the key: no id column, and its index doubles as the document's.
+    pk = models.CompositePrimaryKey("document", "position")
+    hash = models.BigIntegerField()
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="fingerprints", db_index=False
+    )
+    position = models.PositiveIntegerField()
+    # Copied from the document: which corpus documents hold a hash, and how many different authors
+    # (engine.author_key) hold it, are then read from the index alone, without visiting the table.
+    corpus = models.BooleanField(default=False)
+    author_key = models.IntegerField(default=0)
+
+    objects = FingerprintQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Covering: counting and fetching postings never reads the table itself.
+            models.Index(fields=["hash", "document", "position", "author_key"], name="dupcheck_fp_hash"),
+            models.Index(fields=["hash"], condition=models.Q(corpus=True), name="dupcheck_fp_corpus_hash"),
+        ]
+
+    def __str__(self):
+        return f"{self.document_id}@{self.position}: {self.hash}"
+
+
+class CorpusLineQuerySet(models.QuerySet):
+    def frequent(self, keys, exclude=None) -> set[int]:
+        found = set()
+        for chunk in chunks(keys):
+            qs = self.filter(hash__in=chunk)
+            if exclude is not None:
+                qs = qs.exclude(document=exclude)
+            found |= {
+                row["hash"]
+                for row in qs.values("hash").annotate(n=Count("document", distinct=True))
+                if row["n"] >= engine.FREQUENT_LINE_DOCS
+            }
+        return found
+
+
+class CorpusLine(models.Model):
+    """A short line of a corpus document: lines many of them repeat are the site's boilerplate."""
+
+    hash = models.BigIntegerField(db_index=True)
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+
+    objects = CorpusLineQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.document_id}: {self.hash}"
+
+
+class CheckResultQuerySet(models.QuerySet):
+    def stale(self, version: int | None = None):
+        if version is None:
+            version = Document.objects.corpus_version()
+        return self.filter(corpus_version__lt=version)
+
+    def recent(self):
+        return self.select_related("document").order_by("-checked_at", "-id")
+
+
+class CheckResult(models.Model):
+    """The latest check of one document (a recheck replaces it, so its address stays the same)."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="result")
+    metrics = models.JSONField("指标", default=dict)
+    passages = models.JSONField("相似片段", default=list)
+    corpus_version = models.BigIntegerField("比对时的范文库版本", default=0)
+    checked_at = models.DateTimeField("检测时间", auto_now=True)
+
+    objects = CheckResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "查重结果"
+        verbose_name_plural = "查重结果"
+        ordering = ["-checked_at", "-id"]
+
+    def __str__(self):
+        return f"{self.document.title} 查重结果"
+
+    @property
+    def total_copy_ratio(self) -> float:
+        return self.metrics.get("total_copy_ratio", 0.0)

@@ -1,0 +1,192 @@
+"""Indexing, checking and refreshing through the database, as review rounds will use them."""
+
+import random
+
+import pytest
+
+from pingyi.audit.models import AuditEvent
+from pingyi.dupcheck import actions, engine
+from pingyi.dupcheck.models import CheckResult, CorpusLine, Document, Fingerprint
+
+from .test_engine import random_text
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(seed: int, n: int, length: int = 400) -> list[str]:
+    rng = random.Random(seed)
+    return [random_text(rng, length) for _ in range(n)]
+
+
+def index_report(text: str, author: str = "青山镇", title: str = "述职报告") -> Document:
+    return actions.do_index_document(title=title, text=text, kind="report", author=author)
+
+
+def test_a_report_copied_from_an_earlier_report_is_found_and_the_result_stored():
+    a, b = texts(1, 2)
+    first = index_report(a, "青山镇", "青山镇述职报告")
+    second = index_report(b[:200] + a[100:300], "柳营乡", "柳营乡述职报告")
+    result = actions.do_check_document(second)
+    assert result.metrics["total_copy_ratio"] == 0.5
+    assert result.metrics["max_single_source"] == {
+        "source": "青山镇述职报告",
+        "document": first.pk,
+        "ratio": 0.5,
+    }
+    [p] = result.passages
+    assert (p["start"], p["end"], p["source_start"], p["source_end"], p["document"]) == (
+        200,
+        400,
+        100,
+        300,
+        first.pk,
+    )
+    # A document never matches itself; a recheck replaces the result, it does not add one.
+    again = actions.do_check_document(second)
+    assert again.pk == result.pk and CheckResult.objects.count() == 1
+    assert actions.do_check_document(first).metrics["total_copy_ratio"] == 0.5
+    assert AuditEvent.objects.filter(action="dupcheck_check").count() == 3
+    assert AuditEvent.objects.filter(action="dupcheck_index").count() == 2
+
+
+def test_fingerprints_live_in_the_database_with_their_positions():
+    (a,) = texts(2, 1)
+    doc = index_report(a)
+    stored = list(
+        Fingerprint.objects.filter(document=doc).order_by("position").values_list("hash", "position")
+    )
+    assert stored == engine.fingerprints(engine.normalise(a))
+    assert doc.fingerprint_count == len({h for h, _ in stored})
+
+
+def test_ad_hoc_checks_are_kept_for_viewing_but_never_matched_later():
+    (a,) = texts(3, 1)
+    first = actions.do_check_text(title="临时", text=a)
+    assert first.document.kind == "adhoc" and not first.document.indexed
+    assert not Fingerprint.objects.exists()
+    second = actions.do_check_text(title="再查一次", text=a)
+    assert second.metrics["total_copy_ratio"] == 0.0
+    assert AuditEvent.objects.filter(action="dupcheck_adhoc").count() == 2
+
+
+def test_results_are_refreshed_when_the_corpus_grows():
+    template, other = texts(4, 2, 600)
+    report = index_report(template[:300] + other[:300])
+    result = actions.do_check_document(report)
+    assert result.metrics["total_copy_ratio"] == 0.0
+    assert actions.do_refresh_stale_results() == 0
+
+    summary = actions.do_index_texts([("某范文", template, "某范文网")], kind="template")
+    assert summary.refreshed == 1
+    result.refresh_from_db()
+    assert result.metrics["total_copy_ratio"] == 0.5
+    assert result.corpus_version == Document.objects.corpus_version() == summary.added[0].pk
+    assert actions.do_refresh_stale_results() == 0
+    assert AuditEvent.objects.filter(action="dupcheck_refresh").count() == 1
+
+
+def test_identical_and_near_identical_corpus_texts_are_collapsed():
+    (a,) = texts(5, 1, 2000)
+    first = actions.do_index_texts([("原文", a, "网站甲")], kind="template")
+    assert len(first.added) == 1
+    # The same text again, reformatted; and a copy with a few words changed.
+    spaced = " ".join(a[i : i + 50] for i in range(0, len(a), 50))
+    edited = a[:1000] + "修改" + a[1002:]
+    second = actions.do_index_texts([("重排", spaced, "网站乙"), ("改动", edited, "网站丙")], kind="template")
+    assert second.added == []
+    assert [(title, doc.title) for title, doc in second.collapsed] == [("重排", "原文"), ("改动", "原文")]
+    assert Document.objects.count() == 1
+    # A text that shares only part of the original is kept.
+    (b,) = texts(6, 1, 2000)
+    third = actions.do_index_texts([("部分", a[:800] + b, "网站丁")], kind="template")
+    assert len(third.added) == 1
+    # Reports are never collapsed: two identical reports are what the check is for.
+    index_report(a)
+    index_report(a)
+    assert Document.objects.filter(kind="report").count() == 2
+
+
+def test_a_corpus_import_is_all_or_nothing():
+    (a,) = texts(7, 1)
+    files = [("好.txt", a.encode("utf-8")), ("坏.docx", "不是 Word".encode()), ("空.txt", b"")]
+    with pytest.raises(actions.CorpusRejected) as caught:
+        actions.do_import_corpus(files, kind="template")
+    assert [name for name, _ in caught.value.problems] == ["坏.docx", "空.txt"]
+    assert not Document.objects.exists() and not Fingerprint.objects.exists()
+    assert not AuditEvent.objects.filter(action="dupcheck_import").exists()
+
+    summary = actions.do_import_corpus([("好.txt", a.encode("utf-8"))], kind="policy", author="市委办")
+    [doc] = summary.added
+    assert (doc.title, doc.kind, doc.author) == ("好", "corpus_policy", "市委办")
+    assert AuditEvent.objects.get(action="dupcheck_import").summary == "已入库 1 篇，合并重复 0 篇"
+
+
+def test_text_copied_from_a_policy_document_is_policy_not_copying():
+    (a,) = texts(8, 1)
+    actions.do_index_texts([("条例", a, "市委")], kind="policy")
+    result = actions.do_check_text(title="报告", text=a[:200])
+    assert {p["class"] for p in result.passages} == {"policy"}
+    assert result.metrics["total_copy_ratio"] == 1.0 and result.metrics["excluding_quotes_ratio"] == 0.0
+
+
+def test_a_phrase_in_many_units_reports_is_common():
+    rng = random.Random(9)
+    phrase = "坚持以人民为中心的发展思想"
+    for i in range(engine.COMMON_AUTHORS + 1):
+        index_report(random_text(rng, 100) + phrase + random_text(rng, 100), author=f"单位{i}")
+    checked = index_report(random_text(rng, 100) + phrase + random_text(rng, 100), author="单位X")
+    result = actions.do_check_document(checked)
+    assert [p["class"] for p in result.passages] == ["common"]
+    assert result.metrics["total_copy_ratio"] == 0.0
+
+
+def test_a_template_copied_by_many_is_still_found_and_copied():
+    # More reports hold the passage than the retrieval fetches postings for: the corpus text is
+    # still found, and a long identical run is copying however many have copied it.
+    (template,) = texts(10, 1, 800)
+    actions.do_index_texts([("范文", template, "范文网")], kind="template")
+    rng = random.Random(11)
+    actions.do_index_texts(
+        [
+            (f"报告{i}", random_text(rng, 50) + template[:300], f"单位{i}")
+            for i in range(engine.POSTINGS_CAP + 5)
+        ],
+        kind="report",
+    )
+    result = actions.do_check_text(title="新报告", text=template[:300] + random_text(rng, 300))
+    assert result.metrics["total_copy_ratio"] == 0.5
+    assert result.metrics["max_single_source"]["source"] in {"范文"} | {f"报告{i}" for i in range(60)}
+    assert {p["class"] for p in result.passages} == {"copied"}
+
+
+def test_a_sites_repeated_lines_are_learnt_from_the_corpus():
+    line = "本站文稿仅供学习参考，转载请注明出处"
+    items = [(f"文稿{i}", text + "\n" + line, "某范文网") for i, text in enumerate(texts(12, 6, 300))]
+    actions.do_index_texts(items, kind="template")
+    assert CorpusLine.objects.frequent([engine.line_keys(line)[0]]) == {engine.line_keys(line)[0]}
+    result = actions.do_check_text(title="报告", text="我镇报告正文，与范文无关，字数不多。\n" + line)
+    assert result.metrics["boilerplate_chars"] == len(line)
+
+
+def test_bad_input_is_refused_and_nothing_is_written():
+    with pytest.raises(actions.DupcheckError):
+        actions.do_check_text(title="空", text=" \n\u200b ")
+    with pytest.raises(actions.DupcheckError):
+        actions.do_index_document(title="空", text="", kind="report", author="")
+    with pytest.raises(actions.DupcheckError):
+        actions.do_index_document(title="x", text="正文", kind="unknown", author="")
+    assert not Document.objects.exists() and not CheckResult.objects.exists()
+
+
+def test_a_long_copy_beyond_its_rare_fingerprints_is_found_whole(monkeypatch):
+    # Only the start of the copy shares rare fingerprints (the rest is held by many documents):
+    # the candidate is first loaded around those, and the run, reaching the edge, in full.
+    monkeypatch.setattr(engine, "POSTINGS_CAP", 2)
+    rng = random.Random(13)
+    x, y = random_text(rng, 100), random_text(rng, 400)
+    source = index_report(x + y, "甲", "来源")
+    for i in range(3):
+        index_report(random_text(rng, 50) + y, f"乙{i}")
+    result = actions.do_check_text(title="新报告", text=random_text(rng, 30) + x + y)
+    spans = [(p["start"], p["end"], p["document"]) for p in result.passages if p["document"] == source.pk]
+    assert spans == [(30, 530, source.pk)]

@@ -1,0 +1,126 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from pingyi.accounts.access import organizer_required
+
+from . import actions
+from .display import CLASS_LABELS, KIND_LABELS, side_by_side, source_window
+from .extract import MAX_BYTES
+from .forms import CheckForm, CorpusForm
+from .models import CheckResult, Document
+
+
+def _result_or_404(pk) -> CheckResult:
+    result = CheckResult.objects.select_related("document").filter(pk=pk).first()
+    if result is None:
+        raise Http404("查重结果不存在")
+    return result
+
+
+@organizer_required
+def home(request):
+    form = CheckForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = actions.do_check_text(
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                user=request.user,
+                request=request,
+            )
+        except actions.DupcheckError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("dupcheck_result", pk=result.pk)
+    counts = dict(
+        Document.objects.indexed().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    return render(
+        request,
+        "dupcheck/home.html",
+        {
+            "form": form,
+            "results": CheckResult.objects.recent()[:30],
+            "counts": [
+                (KIND_LABELS[k], counts.get(k, 0)) for k in ("corpus_template", "corpus_policy", "report")
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@organizer_required
+def result(request, pk):
+    found = _result_or_404(pk)
+    return render(request, "dupcheck/result.html", {"result": found, "sbs": side_by_side(found)})
+
+
+@organizer_required
+def passage(request, pk, n):
+    found = _result_or_404(pk)
+    if not 0 <= n < len(found.passages):
+        raise Http404("相似片段不存在")
+    p = found.passages[n]
+    source = (
+        Document.objects.filter(pk=p.get("document")).only("id", "title", "kind", "author", "text").first()
+    )
+    window = source_window(found, n, source.text) if source else None
+    return render(
+        request,
+        "dupcheck/_passage.html",
+        {"p": p, "number": n, "label": CLASS_LABELS.get(p["class"], ""), "source": source, "window": window},
+    )
+
+
+@organizer_required
+def corpus(request):
+    form = CorpusForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        files, too_big = [], []
+        for upload in form.cleaned_data["files"]:
+            if upload.size > MAX_BYTES:
+                too_big.append((upload.name, f"文件过大，上限为 {MAX_BYTES // (1024 * 1024)} MB。"))
+            else:
+                files.append((upload.name, upload.read()))
+        try:
+            if too_big:
+                raise actions.CorpusRejected(too_big)
+            summary = actions.do_import_corpus(
+                files, kind=form.cleaned_data["kind"], author=form.cleaned_data["author"],
+                user=request.user, request=request,
+            )  # fmt: skip
+        except actions.CorpusRejected as exc:
+            form.add_error(None, str(exc))
+            problems = exc.problems
+        except actions.DupcheckError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, summary.sentence())
+            for title, kept in summary.collapsed:
+                messages.info(
+                    request, f"《{title}》与已入库的《{kept.title}》内容相同或几乎相同，未重复入库。"
+                )
+            return redirect("dupcheck_corpus")
+    documents = (
+        Document.objects.corpus().indexed().only("id", "title", "kind", "author", "created_at", "norm")
+    )
+    page = Paginator(documents.order_by("-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dupcheck/corpus.html",
+        {"form": form, "problems": problems, "page": page},
+        status=400 if form.errors else 200,
+    )
+
+
+@organizer_required
+def document(request, pk):
+    doc = Document.objects.filter(pk=pk).select_related("created_by").first()
+    if doc is None:
+        raise Http404("文档不存在")
+    result = CheckResult.objects.filter(document=doc).first()
+    return render(request, "dupcheck/document.html", {"doc": doc, "result": result})

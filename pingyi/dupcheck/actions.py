@@ -4,6 +4,7 @@ The API other apps call (reviews, for duty reports):
 
     do_index_document(title=…, text=…, kind="report", author=unit, user=…) -> Document
     do_check_document(document) -> CheckResult
+    do_unindex_documents(ids) -> int
     do_refresh_stale_results() -> int
 """
 
@@ -27,8 +28,10 @@ IMPORT = "dupcheck_import"
 CHECK = "dupcheck_check"
 ADHOC = "dupcheck_adhoc"
 REFRESH = "dupcheck_refresh"
+UNINDEX = "dupcheck_unindex"
 register_actions(
     {
+        UNINDEX: "查重文档移出比对库",
         INDEX: "查重文档入库",
         IMPORT: "导入范文库",
         CHECK: "查重检测",
@@ -276,6 +279,22 @@ def _compute(document: Document) -> dict:
 
 def _percent(value: float) -> str:
     return f"{value * 100:.2f}%"
+
+
+def do_unindex_documents(ids, *, user=None, request=None) -> int:
+    """Stop matching these documents (a superseded version of a report); their own results stay."""
+    with transaction.atomic():
+        docs = list(Document.objects.filter(pk__in=list(ids), indexed=True).select_for_update())
+        if not docs:
+            return 0
+        Fingerprint.objects.filter(document__in=docs).delete()
+        CorpusLine.objects.filter(document__in=docs).delete()
+        Document.objects.filter(pk__in=[d.pk for d in docs]).update(indexed=False)
+        record(
+            UNINDEX, request=request, user=user, target=",".join(f"document:{d.pk}" for d in docs)[:200],
+            summary="、".join(f"《{d.title}》" for d in docs)[:300] + " 不再参与比对",
+        )  # fmt: skip
+    return len(docs)
 
 
 def do_check_document(document: Document, *, user=None, request=None) -> CheckResult:

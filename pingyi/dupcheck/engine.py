@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -733,6 +734,16 @@ def _overlap(a: bytearray, b: bytearray) -> int:
     return (int.from_bytes(a, "big") & int.from_bytes(b, "big")).bit_count()
 
 
+_FREE = re.compile(rb"\x00+")
+
+
+def _free(taken: bytearray, m: Match) -> int:
+    """Characters of the run not yet taken, in stretches long enough to be kept (see analyse)."""
+    if not taken[m.q : m.q_end].count(1):
+        return m.length
+    return sum(len(f.group()) for f in _FREE.finditer(taken, m.q, m.q_end) if len(f.group()) >= K)
+
+
 def analyse(
     prepared: Prepared,
     found: list[tuple[Source, list[Match]]],
@@ -782,11 +793,25 @@ def analyse(
         n = _overlap(covered, counted)
         per_source.append((n, -rank, source))
 
-    # Longest runs first; each keeps the stretch of text no longer run has taken.
-    candidates.sort(key=lambda c: (-c[0].length, c[2], c[0].q))
+    # Runs found in a policy text first (wording found there is policy wording, whoever else repeats
+    # it), then the run with the most text not yet taken, a corpus text before a report with as much
+    # (the report most likely copied it from there too); each keeps the stretch no run before it took.
+    # Lazy greedy: a run whose free length shrank since it was queued goes back with its new length.
     taken = bytearray(len(prepared.norm))
     segments = []
-    for m, source, _rank, base in candidates:
+    queue = [
+        (c[3] != POLICY, -c[0].length, not c[1].corpus, c[2], c[0].q, n) for n, c in enumerate(candidates)
+    ]
+    heapq.heapify(queue)
+    while queue:
+        key = heapq.heappop(queue)
+        m, source, _rank, base = candidates[key[-1]]
+        free = _free(taken, m)
+        if not free:
+            continue
+        if free != -key[1]:
+            heapq.heappush(queue, (key[0], -free, *key[2:]))
+            continue
         pos = m.q
         while pos < m.q_end:
             if taken[pos]:
@@ -796,7 +821,9 @@ def analyse(
             while end < m.q_end and not taken[end]:
                 end += 1
             taken[pos:end] = b"\x01" * (end - pos)
-            segments.append((pos, end, source, m.s - m.q, base))
+            # A few characters left over from a run mostly taken by another are evidence of nothing.
+            if end - pos >= K or (pos, end) == (m.q, m.q_end):
+                segments.append((pos, end, source, m.s - m.q, base))
             pos = end
     segments.sort(key=lambda s: s[0])
 

@@ -5,6 +5,7 @@ organizers clicking at once cannot both move a stage or the meeting clock.
 """
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.db.models import Max
@@ -13,6 +14,8 @@ from django.utils import timezone
 from pingyi.accounts.access import can_edit, scope_unit
 from pingyi.audit.actions import record
 from pingyi.audit.models import register_actions
+from pingyi.dupcheck import actions as dupcheck
+from pingyi.dupcheck.models import CheckResult, Document
 from pingyi.org.models import Cadre, Post
 
 from .models import (
@@ -29,6 +32,7 @@ from .models import (
     Stage,
     StageChange,
 )
+from .wording import report_template_wording
 
 register_actions(
     {
@@ -45,6 +49,9 @@ register_actions(
         "problem_signoff": "整改销号",
     }
 )
+
+
+logger = logging.getLogger(__name__)
 
 
 class ReviewError(Exception):
@@ -250,7 +257,50 @@ def do_submit_report(
             target=str(appraisee),
             summary=f"第{report.version}版，{report.char_count}字",
         )
+    try:
+        do_check_report(report, user)
+    except Exception:
+        # The report is stored; a failed 查重 must not lose it. It can be rechecked from its page.
+        logger.exception("duplicate check of duty report %s failed", report.pk)
     return report
+
+
+TEMPLATE_TITLE = "述职报告模板（市委组织部印发）"
+
+
+def _template_in_corpus(user):
+    """The report template's headings are in every report by design: a policy text, not copying."""
+    if not Document.objects.filter(title=TEMPLATE_TITLE, kind=Document.Kind.POLICY, indexed=True).exists():
+        dupcheck.do_index_document(
+            title=TEMPLATE_TITLE,
+            text=report_template_wording(),
+            kind="policy",
+            author="市委组织部",
+            user=user,
+        )
+
+
+def do_check_report(report: DutyReport, user=None) -> CheckResult:
+    """查重 of one version: enter it into the comparison set (earlier versions leave it) and check it.
+
+    Checking again (on demand) reuses the stored document, so its result page keeps its address.
+    """
+    appraisee = report.appraisee
+    _template_in_corpus(user)
+    with transaction.atomic():
+        document = Document.objects.filter(pk=report.dupcheck_document_id).first()
+        if document is None:
+            unit = appraisee.unit
+            document = dupcheck.do_index_document(
+                title=f"{appraisee.review.label} {unit.name}{appraisee.cadre.name}述职报告（第{report.version}版）",
+                text=report.text, kind="report", author=f"{unit.code} {unit.name}", user=user,
+            )  # fmt: skip
+            DutyReport.objects.filter(pk=report.pk).update(dupcheck_document_id=document.pk)
+            report.dupcheck_document_id = document.pk
+            # A township's own earlier draft is not a source it copied from.
+            earlier = appraisee.reports.filter(version__lt=report.version, dupcheck_document_id__isnull=False)
+            dupcheck.do_unindex_documents(earlier.values_list("dupcheck_document_id", flat=True), user=user)
+        return dupcheck.do_check_document(document, user=user)
 
 
 def do_decide_report(report: DutyReport, user, *, accept: bool, reason: str = "") -> DutyReport:

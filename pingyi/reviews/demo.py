@@ -10,10 +10,13 @@ import random
 from django.utils import timezone
 
 from pingyi.accounts.models import User
+from pingyi.dupcheck import samples
+from pingyi.dupcheck.demo import TEMPLATE_PARAGRAPH
 from pingyi.org.models import Cadre, Post
 
 from . import actions
-from .models import Review
+from .models import Area, Review
+from .wording import AREA_HEADINGS, PROBLEMS_HEADING, REPORT_OPENING
 
 # Apps that depend on reviews add to the demo's first round while it is in 测评 (ballots).
 APPRAISAL_HOOKS: list = []
@@ -45,15 +48,11 @@ PROBLEMS = [
     ("party", "村级党组织书记队伍老化，后备力量不足", "实施“头雁”培育计划，每村储备后备干部2名"),
     ("party", "个别干部作风不实，落实上级部署打折扣", "开展作风建设专项整治，建立督查通报制度"),
 ]
-AREAS = [
-    ("一、聚焦第一要务，当好发展的领头雁", "今年以来，{unit}坚持以经济工作为中心，完成地区生产总值{gdp}亿元，同比增长{growth}%；"
-     "新签约亿元以上项目{projects}个，实际到位资金{funds}亿元。围绕特色产业，工业集中区新增规上企业{firms}家。"),
-    ("二、恪守为民情怀，当好群众的贴心人", "坚持问需于民，办好民生实事{affairs}件，新建改建农村道路{roads}公里，"
-     "完成老旧小区改造{estates}个，城乡低保实现应保尽保。"),
-    ("三、筑牢安全底线，当好平安的守护者", "严格落实安全生产责任制，排查整改隐患{hazards}处，全年未发生较大以上安全事故；"
-     "化解信访积案{petitions}件，“网格化”治理覆盖全部村（社区）。"),
-    ("四、加强党的领导，抓好党建与作风廉洁", "认真履行全面从严治党主体责任，开展主题教育，整顿软弱涣散村党组织{weak}个，"
-     "班子成员带头讲廉洁、守底线。"),
+# Shortcomings worded from parts, so two townships do not list the same ones in the same words.
+SHORTCOMINGS = [
+    "{IND}产业{规模偏小|链条较短|效益不高}", "{PLACE}{PROJ}{建设滞后|进度偏慢|尚未投用}",
+    "{PEO}帮扶{措施不够精准|覆盖还不全面}", "{PLACE}{矛盾纠纷|安全隐患}{仍然较多|化解不够及时}",
+    "{PLACE}{村集体经济|党组织建设}{相对薄弱|有待加强}",
 ]  # fmt: skip
 
 
@@ -81,14 +80,14 @@ def _secretaries():
 
 
 def _report_text(appraisee, rng) -> str:
-    numbers = {"unit": appraisee.unit.name, "gdp": rng.randint(18, 95), "growth": round(rng.uniform(4.5, 8.5), 1),
-               "projects": rng.randint(2, 9), "funds": round(rng.uniform(3, 25), 1), "firms": rng.randint(2, 12),
-               "affairs": rng.randint(8, 20), "roads": rng.randint(10, 60), "estates": rng.randint(1, 8),
-               "hazards": rng.randint(80, 400), "petitions": rng.randint(3, 20), "weak": rng.randint(1, 4)}  # fmt: skip
-    parts = [f"{appraisee.unit.name}{appraisee.title}{appraisee.cadre.name}述职报告"]
-    for heading, body in AREAS:
-        parts += [heading, body.format(**numbers)]
-    parts += ["五、存在的问题和不足", "一是产业层次不高；二是民生短板仍然明显；三是基层治理能力有待提升。"]
+    """A report on the template, with the township's own villages and figures, worded as variously as real ones."""
+    places = samples.villages(appraisee.unit.name)
+    parts = [f"{appraisee.unit.name}{appraisee.title}{appraisee.cadre.name}述职报告", REPORT_OPENING]
+    for area, (heading, _hint) in AREA_HEADINGS.items():
+        body = [samples.clause(rng, places, area=area, plausible=True) for _ in range(5)]
+        parts += [heading, "；".join(body) + "。"]
+    found = [samples.fill(rng, places, pattern, plausible=True) for pattern in rng.sample(SHORTCOMINGS, 3)]
+    parts += [PROBLEMS_HEADING, f"{appraisee.unit.name}的短板主要有：" + "；".join(found) + "。"]
     return "\n".join(parts)
 
 
@@ -164,7 +163,12 @@ def _second_round(organizer, clerk, rng) -> Review:
         actions.do_add_appraisee(review, cadre, organizer)
     review = actions.do_move_stage(review, organizer, "reporting")
     for appraisee in list(review.appraisees.all())[1:3]:
-        report = actions.do_submit_report(appraisee, organizer, text=_report_text(appraisee, rng))
+        text = _report_text(appraisee, rng)
+        if appraisee.order == 3:
+            # Copied from a template site: the demo's 查重 has something to show.
+            heading = AREA_HEADINGS[Area.PARTY][0]
+            text = text.replace(f"{heading}\n", f"{heading}\n{TEMPLATE_PARAGRAPH}")
+        report = actions.do_submit_report(appraisee, organizer, text=text)
         if appraisee.order == 2:
             actions.do_decide_report(report, organizer, accept=True)
     return review

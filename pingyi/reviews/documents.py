@@ -5,42 +5,22 @@ import datetime as dt
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 
-from .models import Area
 from .views import get_appraisee_or_404
+from .wording import AREA_HEADINGS, PLANS_HEADING, PROBLEMS_HEADING, REPORT_OPENING
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ISSUER = "中共示例市委组织部"
-AREA_HEADINGS = {
-    Area.DEVELOPMENT: (
-        "一、聚焦第一要务，当好发展的领头雁",
-        "主要经济指标、特色产业、招商引资、服务企业等方面的工作和成效。",
-    ),
-    Area.LIVELIHOOD: (
-        "二、恪守为民情怀，当好群众的贴心人",
-        "民生实事、公共服务、低收入人口帮扶、人居环境整治、人才服务等方面的工作和成效。",
-    ),
-    Area.SAFETY: (
-        "三、筑牢安全底线，当好平安的守护者",
-        "安全生产、信访矛盾化解、风险隐患排查、基层治理等方面的工作和成效。",
-    ),
-    Area.PARTY: (
-        "四、加强党的领导，抓好党建与作风廉洁",
-        "履行全面从严治党主体责任、班子和队伍建设、作风建设和廉洁自律等情况。",
-    ),
-}
 
 
 def report_template(request):
     doc = GongwenDocument("××镇（街道）党（工）委书记述职报告", subtitle="（姓名）")
-    doc.paragraph(
-        "按照市委关于开展乡镇（街道）党政正职述职评议活动的部署，现将本人履职情况报告如下。（开头：简述任职以来总体情况，200字以内。）"
-    )
+    doc.paragraph(f"{REPORT_OPENING}（开头：简述任职以来总体情况，200字以内。）")
     for heading, hint in AREA_HEADINGS.values():
         doc.heading(heading)
         doc.paragraph(f"（{hint}请用数据说话，写清做了什么、成效如何，800字以内。）")
-    doc.heading("五、存在的问题和不足")
+    doc.heading(PROBLEMS_HEADING)
     doc.paragraph("（实事求是查摆问题和短板，逐条列出，每条写明所属方面：发展、民生、平安或党建。）")
-    doc.heading("六、下一步工作打算")
+    doc.heading(PLANS_HEADING)
     doc.paragraph("（针对上述问题提出整改措施和时限。）")
     return attachment(doc.to_bytes(), "述职报告模板.docx")
 

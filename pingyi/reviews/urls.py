@@ -25,6 +25,7 @@ urlpatterns = [
     path("appraisees/<int:pk>/feedback.docx", documents.feedback_sheet, name="feedback_sheet"),
     path("reports/<int:pk>/", views.report_view, name="report_view"),
     path("reports/<int:pk>/decide/", views.report_decide, name="report_decide"),
+    path("reports/<int:pk>/recheck/", views.report_recheck, name="report_recheck"),
     path("problems/<int:pk>/", rectification.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/measure/", rectification.problem_measure, name="problem_measure"),
     path("problems/<int:pk>/progress/", rectification.problem_progress, name="problem_progress"),

@@ -17,6 +17,8 @@ from pingyi.accounts.access import (
     visible_cadres,
     visible_units,
 )
+from pingyi.dupcheck.display import percent
+from pingyi.dupcheck.models import CheckResult
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -178,6 +180,18 @@ def appraisee_change(request, pk):
     return redirect("review_detail", pk=appraisee.review_id)
 
 
+def _with_checks(user, reports) -> list[DutyReport]:
+    """The reports, each with `check` (its stored 查重 result) for organizers, who alone see them."""
+    reports = list(reports)
+    ids = [r.dupcheck_document_id for r in reports if r.dupcheck_document_id]
+    checks = {}
+    if user.is_organizer and ids:
+        checks = {c.document_id: c for c in CheckResult.objects.filter(document_id__in=ids)}
+    for r in reports:
+        r.check = checks.get(r.dupcheck_document_id)
+    return reports
+
+
 def appraisee_detail(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
     review = appraisee.review
@@ -188,7 +202,7 @@ def appraisee_detail(request, pk):
         {
             "a": appraisee,
             "review": review,
-            "reports": appraisee.reports.select_related("submitted_by", "decided_by"),
+            "reports": _with_checks(request.user, appraisee.reports.select_related("submitted_by", "decided_by")),
             "remarks": appraisee.remarks.all(),
             "problems": appraisee.problems.all(),
             "carried_over": Problem.objects.carried_over_for(appraisee).select_related("appraisee__review"),
@@ -266,7 +280,21 @@ def report_view(request, pk):
     report = _report_or_404(request, pk)
     if request.GET.get("download") and report.filename:
         return attachment(bytes(report.original), report.filename, "application/octet-stream")
-    return render(request, "reviews/report_view.html", {"report": report, "a": report.appraisee})
+    check = None
+    if request.user.is_organizer and report.dupcheck_document_id:
+        check = CheckResult.objects.filter(document_id=report.dupcheck_document_id).first()
+    return render(
+        request, "reviews/report_view.html", {"report": report, "a": report.appraisee, "check": check}
+    )
+
+
+@require_POST
+@organizer_required
+def report_recheck(request, pk):
+    report = _report_or_404(request, pk)
+    result = actions.do_check_report(report, request.user)
+    messages.success(request, f"已重新查重：总文字复制比 {percent(result.total_copy_ratio)}")
+    return redirect("report_view", pk=report.pk)
 
 
 @require_POST

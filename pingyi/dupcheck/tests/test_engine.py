@@ -277,3 +277,31 @@ def test_texts_too_short_to_match_give_empty_reports(text):
     index.add("s", "乡镇党政正职肩负着谋发展促改革保民生护稳定带队伍的重任")
     report = index.check(text)
     assert report.passages == [] and report.total_copy_ratio == 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Attribution: which source a stretch of text is credited to
+# ---------------------------------------------------------------------------------------------
+
+
+def test_wording_found_in_a_policy_text_is_policy_even_where_a_report_has_more_of_it():
+    rng = random.Random(11)
+    heading, paragraph, before = (random_text(rng, n) for n in (20, 60, 30))
+    index = MemoryIndex()
+    index.add("policy", random_text(rng, 40) + heading + random_text(rng, 40), policy=True)
+    index.add("report", before + heading + paragraph, corpus=False)
+    report = index.check(before[-4:] + heading + paragraph + random_text(rng, 30))
+    classes = [(p.cls, p.source, p.end - p.start) for p in report.passages]
+    # The report's run covers the heading too, but the heading is the policy text's wording; the
+    # few characters of the report's run before it are no evidence and are left out.
+    assert classes == [("policy", "policy", 20), ("copied", "report", 60)]
+
+
+def test_a_template_is_credited_before_a_report_that_copied_the_same_paragraph():
+    rng = random.Random(12)
+    paragraph = random_text(rng, 70)
+    index = MemoryIndex()
+    index.add("a report", random_text(rng, 50) + "，" + paragraph, corpus=False)
+    index.add("template", random_text(rng, 50) + paragraph + random_text(rng, 50))
+    report = index.check(random_text(rng, 20) + "。" + paragraph + random_text(rng, 20))
+    assert [(p.source, p.end - p.start) for p in report.passages if p.cls == "copied"] == [("template", 70)]

@@ -413,6 +413,11 @@ _FIGURE_CHARS = frozenset("0123456789.")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def _exact_figure(figure: str) -> bool:
+    """A figure precise enough (five significant digits: 12,345 or 1,234.5) not to agree by chance."""
+    return len(figure.replace(".", "").lstrip("0")) >= 5
+
+
 def _in_figure(text: str, pos: int) -> bool:
     """A digit, or a decimal point between digits (a full stop is normalised to "." as well)."""
     if not 0 <= pos < len(text):
@@ -762,8 +767,8 @@ def analyse(
         run = prepared.norm[m.q : m.q_end]
         figures = list(_FIGURE.finditer(run))
         specific = [m.q + f.start() for f in figures if not _YEAR.fullmatch(f.group())]
-        if len(specific) >= 2:
-            return COPIED  # two figures that agree are not chance
+        if len(specific) >= 2 or any(_exact_figure(f.group()) for f in figures):
+            return COPIED  # two figures that agree, or one of five digits and more, are not chance
         lo = bisect.bisect_left(fp_positions, m.q)
         hi = bisect.bisect_right(fp_positions, m.q_end - K)
         rare = [fp_positions[i] for i in range(lo, hi) if not fp_common[i]]

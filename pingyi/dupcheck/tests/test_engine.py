@@ -305,3 +305,18 @@ def test_a_template_is_credited_before_a_report_that_copied_the_same_paragraph()
     index.add("template", random_text(rng, 50) + paragraph + random_text(rng, 50))
     report = index.check(random_text(rng, 20) + "。" + paragraph + random_text(rng, 20))
     assert [(p.source, p.end - p.start) for p in report.passages if p.cls == "copied"] == [("template", 70)]
+
+
+@pytest.mark.parametrize(("figure", "expected"), [("45976", "copied"), ("12", "common")])
+def test_set_wording_with_one_agreeing_figure_is_copied_only_when_the_figure_is_precise(figure, expected):
+    rng = random.Random(13)
+    wording = "全年受理群众信访事项"
+    index = MemoryIndex()
+    for n in range(8):
+        index.add(
+            f"other {n}",
+            random_text(rng, 40) + f"{wording}{rng.randint(100, 999)}起。" + random_text(rng, 40),
+        )
+    index.add("source", random_text(rng, 40) + f"{wording}{figure}起。" + random_text(rng, 40))
+    report = index.check(random_text(rng, 30) + f"{wording}{figure}起。" + random_text(rng, 30), author="me")
+    assert [(p.cls, p.source) for p in report.passages if p.source == "source"] == [(expected, "source")]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import heapq
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -413,9 +414,18 @@ _FIGURE_CHARS = frozenset("0123456789.")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def _exact_figure(figure: str) -> bool:
-    """A figure precise enough (five significant digits: 12,345 or 1,234.5) not to agree by chance."""
-    return len(figure.replace(".", "").lstrip("0")) >= 5
+def exact_digits(documents: int) -> int:
+    """Significant digits a figure needs before its agreement alone is not chance, in an index this big.
+
+    A report gives a few figures of each kind; among N indexed reports one value of d digits turns up
+    by chance about 3N / 10^d times. Below one chance in a hundred: 10^d ≥ 300 N (5 digits for a city's
+    few hundred reports, 7 for the bench's 20,000).
+    """
+    return max(5, math.ceil(math.log10(300 * max(documents, 1))))
+
+
+def _exact_figure(figure: str, digits: int) -> bool:
+    return len(figure.replace(".", "").lstrip("0")) >= digits
 
 
 def _in_figure(text: str, pos: int) -> bool:
@@ -506,6 +516,10 @@ Posting = tuple[int, object, int, int]
 
 
 class Store(Protocol):
+    def size(self) -> int:
+        """How many documents are indexed."""
+        ...
+
     def frequent_lines(self, keys: list[int]) -> set[int]: ...
 
     def counts(self, hashes: list[int]) -> dict[int, tuple[int, int]]:
@@ -602,7 +616,7 @@ def check(text: str, store: Store, *, author: str = "") -> Report:
         matches = _align_candidate(store, prepared.norm, source, seeds)
         if matches:
             found.append((source, matches))
-    return analyse(prepared, found, common, fps, complete=store.complete)
+    return analyse(prepared, found, common, fps, complete=store.complete, documents=store.size())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -755,8 +769,10 @@ def analyse(
     common_hashes: Collection[int],
     fps: Sequence[tuple[int, int]],
     complete=None,
+    documents: int = 0,
 ) -> Report:
-    """Classify the matches, keep one source per stretch of text, and measure."""
+    """Classify the matches, keep one source per stretch of text, and measure (`documents`: index size)."""
+    digits = exact_digits(documents)
     fp_positions = [pos for _h, pos in fps]
     fp_common = [h in common_hashes for h, _pos in fps]
     inside = _quoted_positions(prepared)
@@ -767,8 +783,8 @@ def analyse(
         run = prepared.norm[m.q : m.q_end]
         figures = list(_FIGURE.finditer(run))
         specific = [m.q + f.start() for f in figures if not _YEAR.fullmatch(f.group())]
-        if len(specific) >= 2 or any(_exact_figure(f.group()) for f in figures):
-            return COPIED  # two figures that agree, or one of five digits and more, are not chance
+        if len(specific) >= 2 or any(_exact_figure(f.group(), digits) for f in figures):
+            return COPIED  # two figures that agree, or one precise enough (exact_digits), are not chance
         lo = bisect.bisect_left(fp_positions, m.q)
         hi = bisect.bisect_right(fp_positions, m.q_end - K)
         rare = [fp_positions[i] for i in range(lo, hi) if not fp_common[i]]
@@ -942,6 +958,9 @@ class MemoryIndex:
             for line in keys:
                 self._lines[line].add(key)
         return prepared
+
+    def size(self) -> int:
+        return len(self._entries)
 
     def frequent_lines(self, keys: list[int]) -> set[int]:
         return {k for k in keys if len(self._lines.get(k, ())) >= FREQUENT_LINE_DOCS}

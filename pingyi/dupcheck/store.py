@@ -19,6 +19,9 @@ class DatabaseStore:
         # The stored normalised text gives back exactly the stored fingerprints.
         return Counter(h for h, _ in engine.fingerprints(self.exclude.norm))
 
+    def size(self) -> int:
+        return Document.objects.indexed().count()
+
     def frequent_lines(self, keys: list[int]) -> set[int]:
         return CorpusLine.objects.frequent(keys, exclude=self.exclude)
 

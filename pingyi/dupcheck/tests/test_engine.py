@@ -320,3 +320,7 @@ def test_set_wording_with_one_agreeing_figure_is_copied_only_when_the_figure_is_
     index.add("source", random_text(rng, 40) + f"{wording}{figure}起。" + random_text(rng, 40))
     report = index.check(random_text(rng, 30) + f"{wording}{figure}起。" + random_text(rng, 30), author="me")
     assert [(p.cls, p.source) for p in report.passages if p.source == "source"] == [(expected, "source")]
+
+
+def test_a_bigger_index_needs_more_digits_before_one_agreeing_figure_is_not_chance():
+    assert [engine.exact_digits(n) for n in (0, 300, 3_000, 20_000)] == [5, 5, 6, 7]

@@ -195,9 +195,12 @@ def token_for(code: str) -> BallotToken:
         digest = codes.code_hash(code)
     except codes.CodeError as exc:
         raise BallotError(str(exc)) from None
-    token = BallotToken.objects.select_related("group__review").filter(code_hash=digest).first()
-    _require(token is not None, "凭证码不正确，请核对后重新输入")
-    return token
+    # get(), not first(): the hash is unique, and first() would sort by the model ordering, which
+    # joins in the review's number and the group's order: about half a millisecond of CPU per ballot.
+    try:
+        return BallotToken.objects.select_related("group__review").get(code_hash=digest)
+    except BallotToken.DoesNotExist:
+        raise BallotError("凭证码不正确，请核对后重新输入") from None
 
 
 def open_for_voting(token: BallotToken):

@@ -50,6 +50,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import ensure_pg_database  # noqa: E402
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pingyi_bench_ballots")
 SECRET = "bench-secret-" + "x" * 50
 BALLOTS, CLIENTS, APPRAISEES = 2000, 50, 12
@@ -318,15 +320,6 @@ def _wait(port: int, master: int, workers: int) -> list[int]:
     raise RuntimeError("gunicorn did not start its workers")
 
 
-def _ensure_pg_database(url: str):
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
@@ -343,7 +336,7 @@ def main():
     if args.database_url:
         print(json.dumps(run_one(args.database_url, overrides), ensure_ascii=False))
         return
-    _ensure_pg_database(PG_URL)
+    ensure_pg_database(PG_URL)
     sqlite = f"sqlite:///{tempfile.mkdtemp(prefix='pingyi-bench-')}/ballots.sqlite3"
     results = []
     for url in (PG_URL, sqlite):

@@ -22,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import ensure_pg_database  # noqa: E402
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pingyi_bench")
 AS_OF = dt.date(2026, 11, 1)
 
@@ -115,15 +117,6 @@ def run_one(database_url: str, total: int) -> dict:
     }
 
 
-def _ensure_pg_database(url: str):
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -134,7 +127,7 @@ def main():
         return
     results = []
     sqlite = f"sqlite:///{tempfile.mkdtemp(prefix='pingyi-bench-')}/stats.sqlite3"
-    _ensure_pg_database(PG_URL)
+    ensure_pg_database(PG_URL)
     for url in (sqlite, PG_URL):
         out = subprocess.run(
             [sys.executable, __file__, "--database-url", url, "--cadres", str(args.cadres)],

@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchlib import ensure_pg_database  # noqa: E402
+
 from pingyi.dupcheck.samples import report, unit_name  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pingyi_bench_dupcheck")
@@ -223,15 +225,6 @@ def run_one(database_url: str, total: int, checks: int, seed: int) -> dict:
     }
 
 
-def _ensure_pg_database(url: str):
-    import psycopg
-
-    name = url.rsplit("/", 1)[-1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
@@ -247,7 +240,7 @@ def main():
     results = []
     tmp = tempfile.mkdtemp(prefix="pingyi-bench-")
     sqlite = f"sqlite:///{tmp}/dupcheck.sqlite3"
-    _ensure_pg_database(PG_URL)
+    ensure_pg_database(PG_URL)
     for url in (sqlite, PG_URL):
         out = subprocess.run(
             [sys.executable, __file__, "--database-url", url, "--reports", str(args.reports),

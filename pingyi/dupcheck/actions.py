@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from pingyi.audit.actions import record
 from pingyi.audit.models import register_actions
@@ -246,25 +247,16 @@ def do_import_corpus(files, *, kind: str, author: str = "", user=None, request=N
 
 def serialise(report: engine.Report) -> tuple[dict, list]:
     """The stored form of a report: the contract's measures plus what the result page shows."""
-    metrics = {
-        "chars": report.chars,
-        "total_copy_ratio": report.total_copy_ratio,
-        "excluding_quotes_ratio": report.excluding_quotes_ratio,
-        "max_single_source": {
-            "source": report.max_single_source["source"],
-            "document": report.max_single_source["key"],
-            "ratio": report.max_single_source["ratio"],
-        },
-        "longest_run": report.longest_run,
-        "boilerplate_chars": report.boilerplate_chars,
-        "class_chars": report.class_chars,
-        "boilerplate": [list(r) for r in report.boilerplate],
-        "paragraphs": [
-            {"start": p.start, "end": p.end, "chars": p.chars, "total_copy_ratio": p.total_copy_ratio,
-             "excluding_quotes_ratio": p.excluding_quotes_ratio}
-            for p in report.paragraphs
-        ],
-    }  # fmt: skip
+    metrics = report.contract()
+    del metrics["passages"]
+    metrics["max_single_source"]["document"] = report.max_single_source["key"]
+    metrics["class_chars"] = report.class_chars
+    metrics["boilerplate"] = [list(r) for r in report.boilerplate]
+    metrics["paragraphs"] = [
+        {"start": p.start, "end": p.end, "chars": p.chars, "total_copy_ratio": p.total_copy_ratio,
+         "excluding_quotes_ratio": p.excluding_quotes_ratio}
+        for p in report.paragraphs
+    ]  # fmt: skip
     passages = [{**p.as_json(), "document": p.source_key, "chars": p.chars} for p in report.passages]
     return metrics, passages
 
@@ -331,21 +323,11 @@ def do_check_text(*, title: str, text: str, user=None, request=None) -> CheckRes
 def do_refresh_stale_results(*, user=None, request=None) -> int:
     """Recheck every result computed before the corpus last grew; returns how many were rechecked."""
     version = Document.objects.corpus_version()
-    stale = list(CheckResult.objects.stale(version).values_list("pk", flat=True))
     done = 0
-    for pk in stale:
-        document = Document.objects.filter(result__pk=pk).first()
-        if document is None:
-            continue
-        values = _compute(document)
-        with transaction.atomic():
-            result = CheckResult.objects.select_for_update().filter(pk=pk).first()
-            if result is None:
-                continue
-            for name, value in values.items():
-                setattr(result, name, value)
-            result.save()
-        done += 1
+    for result in CheckResult.objects.stale(version).select_related("document").order_by("pk"):
+        values = _compute(result.document)
+        # update(), not save(): a result deleted meanwhile stays deleted.
+        done += CheckResult.objects.filter(pk=result.pk).update(**values, checked_at=timezone.now())
     if done:
         record(REFRESH, request=request, user=user, summary=f"范文库更新后重新检测 {done} 份查重结果")
     return done

@@ -7,12 +7,6 @@ side-by-side view through `dupcheck/_side_by_side.html` or the `dupcheck_side_by
 from dataclasses import dataclass, field
 
 CLASS_LABELS = {"copied": "复制", "quotation": "引用", "policy": "政策文件", "common": "常用语"}
-KIND_LABELS = {
-    "corpus_template": "范文",
-    "corpus_policy": "政策文件",
-    "report": "述职报告",
-    "adhoc": "临时检测",
-}
 CONTEXT = 600  # characters of the source shown on each side of a matched passage
 
 

@@ -56,12 +56,17 @@ def _mb(size: int) -> str:
     return f"{math.ceil(size * 10 / MB) / 10:g}"
 
 
+def check_size(size: int) -> None:
+    """Refuse a file over MAX_BYTES: called on an upload's size before it is read into memory."""
+    if size > MAX_BYTES:
+        raise ExtractError(f"文件过大（{_mb(size)} MB），上限为 {_mb(MAX_BYTES)} MB。")
+
+
 def extract_text(filename: str, data: bytes) -> str:
     """The text of an uploaded file, lines separated by "\\n"; raises ExtractError."""
     if not data:
         raise ExtractError(EMPTY)
-    if len(data) > MAX_BYTES:
-        raise ExtractError(f"文件过大（{_mb(len(data))} MB），上限为 {_mb(MAX_BYTES)} MB。")
+    check_size(len(data))
     ext = PurePath(filename or "").suffix.lower()
     if ext not in EXTENSIONS:
         raise ExtractError(UNSUPPORTED.format(ext=f"「{ext}」" if ext else ""))

@@ -1,18 +1,13 @@
 from django import forms
 
-from .extract import ACCEPT, MAX_BYTES, ExtractError, check_length, extract_text
+from .extract import ACCEPT, ExtractError, check_length, check_size, extract_text
 
 MAX_FILES = 100
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}"
-
-
 def read_upload(upload) -> str:
     """The text of one uploaded file; ExtractError (a Chinese sentence) when it cannot be used."""
-    if upload.size > MAX_BYTES:
-        raise ExtractError(f"文件过大（{_mb(upload.size)} MB），上限为 {MAX_BYTES // (1024 * 1024)} MB。")
+    check_size(upload.size)
     return extract_text(upload.name, upload.read())
 
 

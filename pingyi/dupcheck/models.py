@@ -94,6 +94,11 @@ class Document(models.Model):
         verbose_name = "查重文档"
         verbose_name_plural = "查重文档"
         ordering = ["-id"]
+        indexes = [
+            # Every check counts the indexed documents (engine.exact_digits): from this index, not
+            # by reading rows that carry whole texts.
+            models.Index(fields=["id"], condition=models.Q(indexed=True), name="dupcheck_doc_indexed"),
+        ]
 
     def __str__(self):
         return self.title
@@ -261,6 +266,13 @@ class CheckResult(models.Model):
     def __str__(self):
         return f"{self.document.title} 查重结果"
 
+    # Lists mark a result at or above this 总文字复制比 for the organizer's attention.
+    FLAG_RATIO = 0.3
+
     @property
     def total_copy_ratio(self) -> float:
         return self.metrics.get("total_copy_ratio", 0.0)
+
+    @property
+    def flagged(self) -> bool:
+        return self.total_copy_ratio >= self.FLAG_RATIO

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
 
 from pingyi.accounts.access import organizer_required
 
 from . import actions
-from .display import CLASS_LABELS, KIND_LABELS, side_by_side, source_window
-from .extract import MAX_BYTES
+from .display import CLASS_LABELS, side_by_side, source_window
+from .extract import ExtractError, check_size
 from .forms import CheckForm, CorpusForm
 from .models import CheckResult, Document
 
@@ -45,7 +46,8 @@ def home(request):
             "form": form,
             "results": CheckResult.objects.recent()[:30],
             "counts": [
-                (KIND_LABELS[k], counts.get(k, 0)) for k in ("corpus_template", "corpus_policy", "report")
+                (kind.label, counts.get(kind, 0))
+                for kind in (Document.Kind.TEMPLATE, Document.Kind.POLICY, Document.Kind.REPORT)
             ],
         },
         status=400 if form.errors else 200,
@@ -82,8 +84,10 @@ def corpus(request):
     if request.method == "POST" and form.is_valid():
         files, too_big = [], []
         for upload in form.cleaned_data["files"]:
-            if upload.size > MAX_BYTES:
-                too_big.append((upload.name, f"文件过大，上限为 {MAX_BYTES // (1024 * 1024)} MB。"))
+            try:
+                check_size(upload.size)
+            except ExtractError as exc:
+                too_big.append((upload.name, str(exc)))
             else:
                 files.append((upload.name, upload.read()))
         try:
@@ -105,8 +109,12 @@ def corpus(request):
                     request, f"《{title}》与已入库的《{kept.title}》内容相同或几乎相同，未重复入库。"
                 )
             return redirect("dupcheck_corpus")
+    # The length is counted in the database: the page needs it, not 50 whole texts.
     documents = (
-        Document.objects.corpus().indexed().only("id", "title", "kind", "author", "created_at", "norm")
+        Document.objects.corpus()
+        .indexed()
+        .only("id", "title", "kind", "author", "created_at")
+        .annotate(chars=Length("norm"))
     )
     page = Paginator(documents.order_by("-id"), 50).get_page(request.GET.get("page"))
     return render(

@@ -35,6 +35,8 @@ def test_a_report_pasted_into_the_open_round_shows_what_was_copied_and_from_wher
 
     ratio = page.locator("#report-versions tbody tr").first.locator("a.dc-ratio")
     expect(ratio).to_be_visible()
+    page.locator("#report").scroll_into_view_if_needed()
+    shot(page, "dupcheck-00-appraisee-report-column")
     ratio.click()
     copied = page.locator(".dc-text mark.dc-copied").first
     expect(copied).to_contain_text("每季度专题研究党建工作")

@@ -94,3 +94,6 @@ def test_import_corpus_command(tmp_path):
     with pytest.raises(CommandError, match="未导入任何文件"):
         call_command("import_corpus", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
     assert Document.objects.count() == 1
+    (tmp_path / "空").mkdir()
+    with pytest.raises(CommandError, match=r"没有 \.txt、\.docx 或 \.html 文件"):
+        call_command("import_corpus", str(tmp_path / "空"), stdout=io.StringIO())

@@ -159,6 +159,8 @@ def test_corpus_upload_imports_texts_and_collapses_duplicates(organizer):
     [doc] = Document.objects.all()
     assert (doc.title, doc.kind, doc.author) == ("讲话", "corpus_template", "某范文网")
     assert "讲话" in text and "范文" in text
+    # The list gives each text's length in normalised characters.
+    assert f'<td class="num">{len(doc.norm)}</td>' in text
 
 
 def test_a_bad_file_in_a_corpus_upload_imports_nothing(organizer):

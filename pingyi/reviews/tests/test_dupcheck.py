@@ -61,7 +61,7 @@ def test_a_pasted_report_copying_a_template_shows_the_copied_paragraph_and_its_s
     page = organizer.get(reverse("report_view", args=[report.pk])).content.decode()
     assert "总文字复制比" in page and 'class="dc-copied"' in page and "dupcheck.js" in page
     detail = organizer.get(reverse("appraisee_detail", args=[qingshan.pk])).content.decode()
-    assert f"{result.total_copy_ratio * 100:.2f}%" in detail
+    assert f'class="dc-ratio dc-high">{result.total_copy_ratio * 100:.2f}%' in detail
 
 
 def test_the_township_does_not_see_the_check(world, as_user, qingshan):

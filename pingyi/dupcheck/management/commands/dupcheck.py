@@ -5,15 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.dupcheck import engine
 from pingyi.dupcheck.display import CLASS_LABELS, percent
-from pingyi.dupcheck.extract import EXTENSIONS, ExtractError, extract_text
+from pingyi.dupcheck.extract import ExtractError, extract_text
+from pingyi.dupcheck.management.files import files_in, read_bytes
 from pingyi.dupcheck.store import DatabaseStore
 
 
 def read(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+    data = read_bytes(path)
     try:
         return extract_text(path.name, data)
     except ExtractError as exc:
@@ -25,10 +23,7 @@ def expand(paths: list[Path], leave_out: Path) -> list[Path]:
     found = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS)
-            if not inside:
-                raise CommandError(f"文件夹 {path} 中没有 .txt、.docx 或 .html 文件")
-            found += inside
+            found += files_in(path)
         elif path.is_file():
             found.append(path)
         else:

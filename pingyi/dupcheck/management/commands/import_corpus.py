@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.dupcheck.actions import CorpusRejected, DupcheckError, do_import_corpus
-from pingyi.dupcheck.extract import EXTENSIONS
+from pingyi.dupcheck.management.files import files_in, read_bytes
 
 
 class Command(BaseCommand):
@@ -22,15 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, dir: Path, kind: str, author: str, **options):
         if not dir.is_dir():
             raise CommandError(f"找不到文件夹 {dir}")
-        paths = sorted(p for p in dir.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS)
-        if not paths:
-            raise CommandError(f"文件夹 {dir} 中没有 .txt、.docx 或 .html 文件")
-        files = []
-        for path in paths:
-            try:
-                files.append((path.name, path.read_bytes()))
-            except OSError as exc:
-                raise CommandError(f"无法读取文件 {path}：{exc.strerror}") from None
+        files = [(path.name, read_bytes(path)) for path in files_in(dir)]
         try:
             summary = do_import_corpus(files, kind=kind, author=author)
         except CorpusRejected as exc:

@@ -3,6 +3,8 @@ from django.urls import include, path
 from .api import api
 
 urlpatterns = [
+    # First: the phone ballot (/v/) is the busiest address during a meeting, and patterns are tried in order.
+    path("", include("pingyi.ballots.urls")),
     path("", include("pingyi.accounts.urls")),
     path("", include("pingyi.audit.urls")),
     path("", include("pingyi.org.urls")),
@@ -10,7 +12,6 @@ urlpatterns = [
     path("", include("pingyi.dupcheck.urls")),
     path("", include("pingyi.indicators.urls")),
     path("", include("pingyi.reviews.urls")),
-    path("", include("pingyi.ballots.urls")),
     path("api/", api.urls),
 ]
 

@@ -14,7 +14,7 @@ from pingyi.audit.actions import record
 from pingyi.audit.models import register_actions
 from pingyi.reviews.models import Appraisee, Review, Stage
 
-from . import codes
+from . import codes, submission
 from .models import Ballot, BallotForm, BallotToken, EvaluatorGroup, Source, TokenStatus
 
 register_actions(
@@ -141,13 +141,17 @@ def ballot_spec(review: Review) -> BallotSpec:
     the speaking order at the meeting, and a round cannot go back from 测评. The key
     includes the creation time, so a reused id (a test database) never hits a stale entry.
     """
-    key = (review.pk, review.created_at)
+    return _cached_spec((review.pk, review.created_at), lambda: review)
+
+
+def _cached_spec(key: tuple, load_review) -> BallotSpec:
     spec = _SPECS.get(key)
     if spec is not None:
         return spec
     from .record import read_criteria, read_rules, read_scale
     from .scoring import BallotRules
 
+    review = load_review()
     form = form_for(review)
     keys = tuple(
         f"a{position:02d}" for position in review.appraisees.order_by("order").values_list("order", flat=True)
@@ -190,23 +194,46 @@ def _check(form: BallotForm, keys: tuple[str, ...], ratings: dict, rules) -> str
     return validate_ballot(form.scale, form.criteria, form.rules, list(keys), ratings)
 
 
-def token_for(code: str) -> BallotToken:
+def _digest(code: str) -> str:
     try:
-        digest = codes.code_hash(code)
+        return codes.code_hash(code)
     except codes.CodeError as exc:
         raise BallotError(str(exc)) from None
-    # get(), not first(): the hash is unique, and first() would sort by the model ordering, which
-    # joins in the review's number and the group's order: about half a millisecond of CPU per ballot.
+
+
+WRONG_CODE = "凭证码不正确，请核对后重新输入"
+
+
+def token_for(code: str) -> BallotToken:
+    # get(), not first(): the hash is unique, and first() would sort by the model ordering.
     try:
-        return BallotToken.objects.select_related("group__review").get(code_hash=digest)
+        return BallotToken.objects.select_related("group__review").get(code_hash=_digest(code))
     except BallotToken.DoesNotExist:
-        raise BallotError("凭证码不正确，请核对后重新输入") from None
+        raise BallotError(WRONG_CODE) from None
+
+
+def _require_open(stage: str, token_status: str):
+    _require(stage == Stage.APPRAISAL, "本期测评未开始或已结束，不能投票")
+    _require(token_status != TokenStatus.VOID, "该凭证已作废，请向工作人员领取新的凭证")
 
 
 def open_for_voting(token: BallotToken):
-    review = token.group.review
-    _require(review.stage == Stage.APPRAISAL, "本期测评未开始或已结束，不能投票")
-    _require(token.status != TokenStatus.VOID, "该凭证已作废，请向工作人员领取新的凭证")
+    _require_open(token.group.review.stage, token.status)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a submitted code votes in: its token and the ballot its review asks for."""
+
+    token: submission.TokenRow
+    spec: BallotSpec
+
+
+def submission_target(code: str) -> Target:
+    token = submission.find_token(_digest(code))
+    _require(token is not None, WRONG_CODE)
+    key = ("sql", token.review_id, token.review_created)
+    return Target(token, _cached_spec(key, lambda: Review.objects.get(pk=token.review_id)))
 
 
 def do_submit_ballot(
@@ -215,29 +242,28 @@ def do_submit_ballot(
     receipt: str,
     signature: str,
     source: str = Source.PHONE,
-    token: BallotToken | None = None,
-    spec: BallotSpec | None = None,
+    target: Target | None = None,
 ) -> Submission:
-    token = token or token_for(code)
-    spec = spec or ballot_spec(token.group.review)
-    open_for_voting(token)
+    """Count a ballot once per code. The phone passes the target it looked up to read the form."""
+    target = target or submission_target(code)
+    token, spec = target.token, target.spec
+    _require_open(token.review_stage, token.status)
     _require(codes.receipt_signature(code, receipt) == signature, "提交内容不完整，请重新打开选票")
-    group, review = token.group, token.group.review
-    reason = check_ratings(review, ratings, spec)
+    reason = _check(spec.form, spec.keys, ratings, spec.rules)
     _require(reason is None, reason or "")
     try:
-        with transaction.atomic():
-            claimed = BallotToken.objects.filter(pk=token.pk, status=TokenStatus.ISSUED)
-            if not claimed.update(status=TokenStatus.USED):
-                # Used already: a retry of the same ballot is answered as recorded, anything else refused.
-                previous = Ballot.objects.filter(receipt=receipt, review=review).first()
-                repeat = previous is not None and previous.ratings == ratings
-                _require(repeat, "该凭证已经投过票，每张凭证只能投一次")
-                return Submission(receipt, already=True)
-            Ballot.objects.create(review=review, group=group, receipt=receipt, ratings=ratings, source=source)
+        counted = submission.cast(token, receipt=receipt, ratings=ratings, source=source)
     except IntegrityError:
         # The receipt was taken (a forged or replayed form): the token claim is rolled back too.
         raise BallotError("回执码冲突，请重新打开选票提交") from None
+    if not counted:
+        # A retry of the ballot already recorded is answered as recorded; anything else is refused.
+        previous = Ballot.objects.filter(receipt=receipt, review_id=token.review_id).first()
+        if previous is not None and previous.ratings == ratings:
+            return Submission(receipt, already=True)
+        _require(Review.objects.filter(pk=token.review_id, stage=Stage.APPRAISAL).exists(),
+                 "本期测评未开始或已结束，不能投票")  # fmt: skip
+        raise BallotError("该凭证已经投过票，每张凭证只能投一次")
     return Submission(receipt, already=False)
 
 

@@ -22,8 +22,7 @@ from . import actions, codes
 from .actions import BallotError, appraisee_key, form_for
 
 
-def _ratings_from(post, review: Review, spec=None) -> dict:
-    spec = spec or actions.ballot_spec(review)
+def _ratings_from(post, spec: actions.BallotSpec) -> dict:
     ratings = {}
     for key in spec.keys:
         chosen = {c["key"]: post.get(f"r-{key}-{c['key']}") for c in spec.form.criteria}
@@ -77,7 +76,7 @@ def vote(request):
         )
     if step == "open":
         return render(request, "ballots/vote_ballot.html", _ballot_context(review, code, {}))
-    ratings = _ratings_from(request.POST, review)
+    ratings = _ratings_from(request.POST, actions.ballot_spec(review))
     if step == "edit":
         return render(request, "ballots/vote_ballot.html", _ballot_context(review, code, ratings))
     reason = actions.check_ratings(review, ratings)
@@ -93,13 +92,10 @@ def vote(request):
 
 def _submit(request, typed: str):
     try:
-        token = actions.token_for(typed)
-        review = token.group.review
-        spec = actions.ballot_spec(review)
-        ratings = _ratings_from(request.POST, review, spec)
+        target = actions.submission_target(typed)
+        ratings = _ratings_from(request.POST, target.spec)
         receipt, signature = request.POST.get("receipt", ""), request.POST.get("signature", "")
-        result = actions.do_submit_ballot(typed, ratings, receipt, signature, token=token, spec=spec)
+        result = actions.do_submit_ballot(typed, ratings, receipt, signature, target=target)
     except BallotError as exc:
         return render(request, "ballots/vote_code.html", {"error": str(exc)}, status=409)
-    context = {"review": review, "receipt": result.receipt, "already": result.already}
-    return render(request, "ballots/vote_done.html", context)
+    return render(request, "ballots/vote_done.html", {"receipt": result.receipt, "already": result.already})

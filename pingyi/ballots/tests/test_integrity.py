@@ -84,3 +84,29 @@ def test_concurrent_identical_submissions_count_once(voting_tx):
     assert {r.receipt for r in results} == {receipt}
     assert Ballot.objects.count() == 1
     assert BallotToken.objects.filter(status="used").count() == 1
+
+
+def test_a_submitted_ballot_reads_back_exactly_as_cast(voting):
+    # The submission writes its rows in SQL (submission.py); the ORM must read the same ballot back.
+    code = voting.codes["leaders"][1]
+    ratings = good_ratings(first="较好", rest="一般")
+    receipt = submit(code, ratings).receipt
+    ballot = Ballot.objects.get()
+    assert (ballot.receipt, ballot.ratings, ballot.source) == (receipt, ratings, "phone")
+    assert (ballot.review, ballot.group) == (voting.review, voting.groups[0])
+    assert ballot.id.version == 4
+    assert BallotToken.objects.filter(status="used").count() == 1
+
+
+def test_a_ballot_racing_the_close_of_voting_is_refused_and_its_token_kept(voting):
+    # The phone looked the code up while voting was open; the organizer closed it before the ballot arrived.
+    code = voting.codes["leaders"][2]
+    target = actions.submission_target(code)
+    review_actions.do_move_stage(voting.review, voting.people.organizer, "published")
+    receipt = codes.new_receipt()
+    with pytest.raises(actions.BallotError, match="测评未开始或已结束"):
+        actions.do_submit_ballot(
+            code, good_ratings(), receipt, codes.receipt_signature(code, receipt), target=target
+        )
+    assert not Ballot.objects.exists()
+    assert not BallotToken.objects.filter(status="used").exists()

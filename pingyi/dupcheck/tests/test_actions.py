@@ -190,3 +190,29 @@ def test_a_long_copy_beyond_its_rare_fingerprints_is_found_whole(monkeypatch):
     result = actions.do_check_text(title="新报告", text=random_text(rng, 30) + x + y)
     spans = [(p["start"], p["end"], p["document"]) for p in result.passages if p["document"] == source.pk]
     assert spans == [(30, 530, source.pk)]
+
+
+def test_the_refingerprint_migration_makes_an_older_index_findable_again():
+    import importlib
+
+    from django.apps import apps
+
+    a, b = texts(21, 2)
+    source = index_report(a, "青山镇", "青山镇述职报告")
+    policy = actions.do_index_document(title="政策文件", text=b, kind="policy", author="市委")
+    expected = sorted(Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key"))
+    # An index written by an earlier fingerprint scheme: nothing of it meets a new text's fingerprints.
+    Fingerprint.objects.all().delete()
+    Fingerprint.objects.add_rows(
+        [(h + 1, source.pk, pos, False, 0) for h, pos in engine.fingerprints(source.norm)]
+    )
+    assert actions.do_check_text(title="新报告", text=a[:120]).metrics["total_copy_ratio"] == 0
+
+    migration = importlib.import_module("pingyi.dupcheck.migrations.0003_refingerprint")
+    migration.refingerprint(apps, None)
+    assert (
+        sorted(Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key"))
+        == expected
+    )
+    assert Document.objects.get(pk=policy.pk).fingerprint_count == len({h for h, _ in engine.fingerprints(b)})
+    assert actions.do_check_text(title="新报告", text=a[:120]).metrics["total_copy_ratio"] == 1.0

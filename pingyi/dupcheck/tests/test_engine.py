@@ -130,6 +130,36 @@ def test_fingerprint_positions_are_those_of_their_k_grams():
         assert hashes[pos] == h
 
 
+def test_winnowing_keeps_a_k_gram_made_mostly_of_a_figure_wherever_a_window_holds_one():
+    norm = normalise("始终坚持以人民为中心的发展思想，村级收入达到36954.76万元，同比增长12.56%，确保")
+    hashes = engine.kgram_hashes(norm)
+    figure = [sum(ch.isdigit() or ch == "." for ch in norm[i : i + engine.K]) for i in range(len(hashes))]
+    mostly = [n >= engine.FIGURE_KGRAM for n in figure]
+    for start in range(len(hashes) - engine.W + 1):
+        window = range(start, start + engine.W)
+        lowest = min(window, key=lambda i: hashes[i])
+        assert mostly[lowest] == any(mostly[i] for i in window), norm[lowest : lowest + engine.K]
+    assert sum(mostly) == 5 + 2  # 到36954 … 54.76万, then 长12.56 and 12.56%
+
+
+def test_short_copies_are_found_by_their_figures_though_their_wording_is_in_every_report(monkeypatch):
+    # The set wording's fingerprints are held by more reports than are fetched; the figures' are not.
+    monkeypatch.setattr(engine, "POSTINGS_CAP", 3)
+    rng = random.Random(14)
+    wording = "始终坚持以人民为中心的发展思想"
+    index = MemoryIndex()
+    figures = [f"{rng.randint(10000, 99999)}.{rng.randint(10, 99)}" for _ in range(20)]
+    for n, figure in enumerate(figures):
+        index.add(f"report {n}", random_text(rng, 40) + f"。{wording}，完成投资{figure}万元" + random_text(rng, 40),
+                  author=f"unit {n}")  # fmt: skip
+    for n, figure in enumerate(figures):
+        piece = f"{wording}，完成投资{figure}"
+        report = index.check(random_text(rng, 30) + "；" + piece + "；" + random_text(rng, 30), author="me")
+        assert [(p.cls, p.source, p.end - p.start) for p in report.passages] == [
+            ("copied", f"report {n}", len(piece))
+        ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Alignment
 # ---------------------------------------------------------------------------------------------

@@ -638,7 +638,9 @@ def check(text: str, store: Store, *, author: str = "") -> Report:
     # kgram_hashes prefers them): that is how a copied sentence shows, and unrelated reports sharing
     # a few set phrases on one diagonal would otherwise crowd it out of the candidates.
     rare = {key for h, key, _pos, _who in postings if held[h] <= RARE_DOCS}
-    ranked = ranked[:MAX_CANDIDATES] + [key for key in ranked[MAX_CANDIDATES:] if key in rare][:RARE_CANDIDATES]
+    ranked = (
+        ranked[:MAX_CANDIDATES] + [key for key in ranked[MAX_CANDIDATES:] if key in rare][:RARE_CANDIDATES]
+    )
     spans = {}
     for key in ranked:
         positions = [pos for _, pos in by_doc[key]]

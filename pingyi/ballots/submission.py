@@ -66,19 +66,19 @@ def cast(token: TokenRow, *, receipt: str, ratings: dict, source: str) -> bool:
     one round trip instead of five with BEGIN and COMMIT); elsewhere two statements in a transaction.
     """
     claim, claim_params = _claim_sql(token)
-    insert, insert_params = _insert_sql(token, receipt, ratings, source)
+    insert, values, insert_params = _insert_sql(token, receipt, ratings, source)
     if connection.vendor == "postgresql":
-        sql = f"WITH claimed AS ({claim} RETURNING 1) {insert} SELECT {insert_params[1]} FROM claimed"
+        sql = f"WITH claimed AS ({claim} RETURNING 1) {insert} SELECT {values} FROM claimed"
         # Inside a caller's transaction a failed statement must only roll back to a savepoint.
         savepoint = transaction.atomic() if connection.in_atomic_block else nullcontext()
         with savepoint, connection.cursor() as cursor:
-            cursor.execute(sql, claim_params + insert_params[0])
+            cursor.execute(sql, claim_params + insert_params)
             return cursor.rowcount == 1
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(claim, claim_params)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(f"{insert} VALUES ({insert_params[1]})", insert_params[0])
+        cursor.execute(f"{insert} VALUES ({values})", insert_params)
     return True
 
 
@@ -99,11 +99,11 @@ def _claim_sql(token: TokenRow) -> tuple[str, list]:
     return sql, params
 
 
-def _insert_sql(token: TokenRow, receipt: str, ratings: dict, source: str) -> tuple[str, tuple[list, str]]:
-    """INSERT INTO … (columns), and (values prepared by the model fields, their placeholders)."""
+def _insert_sql(token: TokenRow, receipt: str, ratings: dict, source: str) -> tuple[str, str, list]:
+    """INSERT INTO … (columns), the values' placeholders, and the values prepared by the model fields."""
     values = {"id": uuid.uuid4(), "review": token.review_id, "group": token.group_id, "receipt": receipt,
               "ratings": ratings, "source": source}  # fmt: skip
     fields = [Ballot._meta.get_field(name) for name in values]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     prepared = [f.get_db_prep_save(values[f.name], connection) for f in fields]
-    return f"INSERT INTO {_table(Ballot)} ({columns})", (prepared, ", ".join(["%s"] * len(fields)))
+    return f"INSERT INTO {_table(Ballot)} ({columns})", ", ".join(["%s"] * len(fields)), prepared

@@ -345,13 +345,15 @@ def kgram_hashes(norm: str) -> list[int]:
 
 
 FIGURE_KGRAM = 5
-_SPECIFIC_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_FIGURE = re.compile(r"\d+\.\d+|\d{2,}")
+_FIGURE_CHARS = frozenset("0123456789.")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _figure_marks(norm: str) -> bytearray:
     """1 at each character of a figure of three digits or more that is not a year: what sets a report apart."""
     marks = bytearray(len(norm))
-    for f in _SPECIFIC_FIGURE.finditer(norm):
+    for f in _FIGURE.finditer(norm):
         digits = f.group().replace(".", "")
         if len(digits) >= 3 and not _YEAR.fullmatch(f.group()):
             marks[f.start() : f.end()] = b"\x01" * (f.end() - f.start())
@@ -438,11 +440,6 @@ def align(query: str, source: str, seeds: Iterable[tuple[int, int]]) -> list[Mat
         if m.length >= MIN_PASSAGE:
             found.append(m)
     return found
-
-
-_FIGURE = re.compile(r"\d+\.\d+|\d{2,}")
-_FIGURE_CHARS = frozenset("0123456789.")
-_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def exact_digits(documents: int) -> int:

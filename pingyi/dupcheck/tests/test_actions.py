@@ -1,8 +1,10 @@
 """Indexing, checking and refreshing through the database, as review rounds will use them."""
 
+import importlib
 import random
 
 import pytest
+from django.apps import apps
 
 from pingyi.audit.models import AuditEvent
 from pingyi.dupcheck import actions, engine
@@ -193,10 +195,6 @@ def test_a_long_copy_beyond_its_rare_fingerprints_is_found_whole(monkeypatch):
 
 
 def test_the_refingerprint_migration_makes_an_older_index_findable_again():
-    import importlib
-
-    from django.apps import apps
-
     a, b = texts(21, 2)
     source = index_report(a, "青山镇", "青山镇述职报告")
     policy = actions.do_index_document(title="政策文件", text=b, kind="policy", author="市委")

@@ -13,13 +13,15 @@ the original character it came from.
 from __future__ import annotations
 
 import bisect
+import gc
 import hashlib
 import heapq
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate, compress
@@ -594,8 +596,31 @@ def _align_candidate(store: Store, query: str, source: Source, seeds: list[tuple
     return [Match(m.q, m.s + source.start, m.length) for m in matches]
 
 
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Pause the cycle collector for one check.
+
+    A check against a big index makes a few hundred thousand short-lived tuples (postings, seeds),
+    all freed by reference counting when it returns. Each allocation burst triggers the collector,
+    and every few checks a full collection, which walks the whole heap of a Django process: measured
+    on the bench, 50 ms, a third of a check's time at the 95th percentile, for no garbage found.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def check(text: str, store: Store, *, author: str = "") -> Report:
     """Check `text` against everything in `store`."""
+    with _no_cyclic_gc():
+        return _check(text, store, author)
+
+
+def _check(text: str, store: Store, author: str) -> Report:
     lines = split_lines(text)
     prepared = prepare(text, frequent_lines=store.frequent_lines(line_keys(text, lines)), lines=lines)
     fps = fingerprints(prepared.norm)

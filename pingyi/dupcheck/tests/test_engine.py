@@ -1,5 +1,6 @@
 """The engine on its own: no database, no Django."""
 
+import gc
 import random
 import subprocess
 import sys
@@ -307,6 +308,30 @@ def test_texts_too_short_to_match_give_empty_reports(text):
     index.add("s", "乡镇党政正职肩负着谋发展促改革保民生护稳定带队伍的重任")
     report = index.check(text)
     assert report.passages == [] and report.total_copy_ratio == 0.0
+
+
+class _FailingStore(MemoryIndex):
+    def counts(self, hashes):
+        raise RuntimeError("数据库连接中断")
+
+
+@pytest.mark.parametrize("store", [MemoryIndex, _FailingStore])
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_check_leaves_the_cycle_collector_as_it_found_it(store, enabled):
+    # The check pauses the collector (engine._no_cyclic_gc): a check that returned or failed with
+    # it still paused would leave a server process leaking every reference cycle from then on.
+    index = store()
+    index.add("s", "乡镇党政正职肩负着谋发展促改革保民生护稳定带队伍的重任")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        try:
+            index.check("乡镇党政正职肩负着谋发展促改革保民生护稳定带队伍的重任，必须担当作为。")
+        except RuntimeError:
+            assert store is _FailingStore
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -78,6 +78,14 @@ def do_confirm_roster(staged: RosterImport, user, request=None) -> RosterPlan:
     return plan
 
 
+def do_reject_roster(staged: RosterImport, plan: RosterPlan) -> None:
+    """The registry changed since the preview and the file no longer applies: show why, keep no content."""
+    staged.summary = plan.summary()
+    staged.status = RosterImport.Status.REJECTED
+    staged.content = b""
+    staged.save(update_fields=["summary", "status", "content"])
+
+
 def do_discard_roster(staged: RosterImport) -> None:
     if staged.status == RosterImport.Status.PENDING:
         staged.status = RosterImport.Status.DISCARDED

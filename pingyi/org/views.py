@@ -219,10 +219,7 @@ def roster_confirm(request, pk):
         plan = actions.do_confirm_roster(staged, request.user, request=request)
     except actions.RosterRejected as exc:
         # The registry changed since the preview; nothing was written.
-        staged.summary = exc.plan.summary()
-        staged.status = RosterImport.Status.REJECTED
-        staged.content = b""
-        staged.save(update_fields=["summary", "status", "content"])
+        actions.do_reject_roster(staged, exc.plan)
         messages.error(request, str(exc))
         return redirect("roster_preview", pk=staged.pk)
     except ValueError as exc:

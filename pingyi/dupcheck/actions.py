@@ -6,9 +6,11 @@ The API other apps call (reviews, for duty reports):
     do_check_document(document) -> CheckResult
     do_unindex_documents(ids) -> int
     do_refresh_stale_results() -> int
+    do_refresh_if_stale(result) -> CheckResult
 """
 
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -44,6 +46,11 @@ register_actions(
 # Two corpus texts sharing this share of their fingerprints (both ways) are one text twice.
 NEAR_DUPLICATE = 0.9
 
+# A corpus upload in the browser rechecks stale results for this long and leaves the rest for later
+# (opened, or 继续重新检测 on the 查重 page): at ~0.1 s a check, a city's thousand stored reports
+# would otherwise outlast the server's request timeout.
+WEB_REFRESH_SECONDS = 10.0
+
 KINDS = {
     "template": Document.Kind.TEMPLATE,
     "policy": Document.Kind.POLICY,
@@ -69,11 +76,14 @@ class ImportSummary:
     # (title of the text not stored, the stored document it duplicates)
     collapsed: list[tuple[str, Document]] = field(default_factory=list)
     refreshed: int = 0
+    stale: int = 0  # results still computed against the corpus before this import
 
     def sentence(self) -> str:
         text = f"已入库 {len(self.added)} 篇，合并重复 {len(self.collapsed)} 篇"
         if self.refreshed:
             text += f"，已重新检测 {self.refreshed} 份查重结果"
+        if self.stale:
+            text += f"；另有 {self.stale} 份查重结果待重新检测（打开时自动更新，也可在查重首页继续）"
         return text
 
 
@@ -197,8 +207,13 @@ def do_index_document(*, title: str, text: str, kind: str, author: str, user=Non
     return doc
 
 
-def do_index_texts(items, *, kind: str, user=None, request=None, refresh: bool = True) -> ImportSummary:
-    """Index many texts at once, all or none: items are (title, text, author) triples."""
+def do_index_texts(
+    items, *, kind: str, user=None, request=None, refresh: bool = True, refresh_seconds: float | None = None
+) -> ImportSummary:
+    """Index many texts at once, all or none: items are (title, text, author) triples.
+
+    Corpus texts make earlier results stale: they are rechecked, for at most `refresh_seconds` if given.
+    """
     kind = _kind(kind)
     summary = ImportSummary()
     with transaction.atomic():
@@ -222,11 +237,14 @@ def do_index_texts(items, *, kind: str, user=None, request=None, refresh: bool =
                     "collapsed": [[t, d.pk] for t, d in summary.collapsed]},
         )  # fmt: skip
     if refresh and kind in Document.CORPUS_KINDS and summary.added:
-        summary.refreshed = do_refresh_stale_results(user=user, request=request)
+        summary.refreshed = do_refresh_stale_results(user=user, request=request, seconds=refresh_seconds)
+        summary.stale = CheckResult.objects.stale().count()
     return summary
 
 
-def do_import_corpus(files, *, kind: str, author: str = "", user=None, request=None) -> ImportSummary:
+def do_import_corpus(
+    files, *, kind: str, author: str = "", user=None, request=None, refresh_seconds: float | None = None
+) -> ImportSummary:
     """Import uploaded files (name, bytes) into the corpus; one unreadable file stops them all."""
     items, problems = [], []
     for name, data in files:
@@ -242,7 +260,7 @@ def do_import_corpus(files, *, kind: str, author: str = "", user=None, request=N
         raise CorpusRejected(problems)
     if not items:
         raise DupcheckError("请选择要导入的文件。")
-    return do_index_texts(items, kind=kind, user=user, request=request)
+    return do_index_texts(items, kind=kind, user=user, request=request, refresh_seconds=refresh_seconds)
 
 
 def serialise(report: engine.Report) -> tuple[dict, list]:
@@ -320,11 +338,33 @@ def do_check_text(*, title: str, text: str, user=None, request=None) -> CheckRes
     return result
 
 
-def do_refresh_stale_results(*, user=None, request=None) -> int:
-    """Recheck every result computed before the corpus last grew; returns how many were rechecked."""
+def do_refresh_if_stale(result: CheckResult, *, user=None, request=None) -> CheckResult:
+    """The result as it stands against today's corpus: rechecked first if the corpus grew since."""
+    if result.corpus_version >= Document.objects.corpus_version():
+        return result
+    do_refresh_stale_results(user=user, request=request, only=[result.pk])
+    return CheckResult.objects.select_related("document").get(pk=result.pk)
+
+
+def do_refresh_stale_results(*, user=None, request=None, seconds: float | None = None, only=None) -> int:
+    """Recheck results computed before the corpus last grew; returns how many were rechecked.
+
+    All of them, or those in `only` (result ids); the newest documents first, and none started after
+    `seconds` have passed (at least one is, so repeated calls finish). Each recheck is written as it
+    is done: stopped part way, the rest are simply still stale.
+    """
     version = Document.objects.corpus_version()
+    stale = CheckResult.objects.stale(version)
+    if only is not None:
+        stale = stale.filter(pk__in=list(only))
+    started = time.monotonic()
     done = 0
-    for result in CheckResult.objects.stale(version).select_related("document").order_by("pk"):
+    for pk in list(stale.order_by("-document_id").values_list("pk", flat=True)):
+        if done and seconds is not None and time.monotonic() - started >= seconds:
+            break
+        result = CheckResult.objects.select_related("document").filter(pk=pk).first()
+        if result is None:
+            continue
         values = _compute(result.document)
         # update(), not save(): a result deleted meanwhile stays deleted.
         done += CheckResult.objects.filter(pk=result.pk).update(**values, checked_at=timezone.now())

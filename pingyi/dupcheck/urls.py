@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("dupcheck/", views.home, name="dupcheck"),
+    path("dupcheck/refresh/", views.refresh, name="dupcheck_refresh"),
     path("dupcheck/results/<int:pk>/", views.result, name="dupcheck_result"),
     path("dupcheck/results/<int:pk>/passage/<int:n>/", views.passage, name="dupcheck_passage"),
     path("dupcheck/corpus/", views.corpus, name="dupcheck_corpus"),

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required
 
@@ -39,12 +40,15 @@ def home(request):
     counts = dict(
         Document.objects.indexed().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )
+    version = Document.objects.corpus_version()
     return render(
         request,
         "dupcheck/home.html",
         {
             "form": form,
             "results": CheckResult.objects.recent()[:30],
+            "corpus_version": version,
+            "stale": CheckResult.objects.stale(version).count(),
             "counts": [
                 (kind.label, counts.get(kind, 0))
                 for kind in (Document.Kind.TEMPLATE, Document.Kind.POLICY, Document.Kind.REPORT)
@@ -54,9 +58,23 @@ def home(request):
     )
 
 
+@require_POST
+@organizer_required
+def refresh(request):
+    done = actions.do_refresh_stale_results(
+        user=request.user, request=request, seconds=actions.WEB_REFRESH_SECONDS
+    )
+    left = CheckResult.objects.stale().count()
+    if left:
+        messages.info(request, f"已重新检测 {done} 份查重结果，还有 {left} 份，请继续。")
+    else:
+        messages.success(request, f"已重新检测 {done} 份查重结果，全部结果均已按最新范文库更新。")
+    return redirect("dupcheck")
+
+
 @organizer_required
 def result(request, pk):
-    found = _result_or_404(pk)
+    found = actions.do_refresh_if_stale(_result_or_404(pk), user=request.user, request=request)
     return render(request, "dupcheck/result.html", {"result": found, "sbs": side_by_side(found)})
 
 
@@ -95,7 +113,7 @@ def corpus(request):
                 raise actions.CorpusRejected(too_big)
             summary = actions.do_import_corpus(
                 files, kind=form.cleaned_data["kind"], author=form.cleaned_data["author"],
-                user=request.user, request=request,
+                user=request.user, request=request, refresh_seconds=actions.WEB_REFRESH_SECONDS,
             )  # fmt: skip
         except actions.CorpusRejected as exc:
             form.add_error(None, str(exc))

@@ -17,6 +17,7 @@ from pingyi.accounts.access import (
     visible_cadres,
     visible_units,
 )
+from pingyi.dupcheck import actions as dupcheck_actions
 from pingyi.dupcheck.display import percent
 from pingyi.dupcheck.models import CheckResult
 from pingyi.lib.downloads import attachment
@@ -283,6 +284,8 @@ def report_view(request, pk):
     check = None
     if request.user.is_organizer and report.dupcheck_document_id:
         check = CheckResult.objects.filter(document_id=report.dupcheck_document_id).first()
+        if check is not None:
+            check = dupcheck_actions.do_refresh_if_stale(check, user=request.user, request=request)
     return render(
         request, "reviews/report_view.html", {"report": report, "a": report.appraisee, "check": check}
     )

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from pingyi.dupcheck.actions import do_index_texts
 from pingyi.dupcheck.demo import TEMPLATE_PARAGRAPH, TEMPLATE_TITLE
 from pingyi.reviews.models import Review
 
@@ -81,3 +82,16 @@ def test_the_organizer_checks_a_text_and_grows_the_corpus(page, tmp_path):
     page.set_input_files("#id_files", str(html))
     page.click("#corpus-form button.primary")
     expect(page.locator(".messages")).to_contain_text("未重复入库")
+
+    # A corpus text added without rechecking (as when an upload's time for it ran out): the 查重
+    # page says so and rechecks on request.
+    do_index_texts(
+        [("又一篇范文", "以下是述职正文。\n" + TEMPLATE_PARAGRAPH, "某网站")], kind="template", refresh=False
+    )
+    page.goto(page.base_url + "/dupcheck/")
+    expect(page.locator("#stale-results")).to_contain_text("尚未按最新范文库重新检测")
+    expect(page.locator("#recent-results")).to_contain_text("待更新")
+    shot(page, "dupcheck-05-stale")
+    page.click("#stale-results button")
+    expect(page.locator(".messages")).to_contain_text("全部结果均已按最新范文库更新")
+    expect(page.locator("#stale-results")).to_have_count(0)

@@ -87,6 +87,35 @@ def test_results_are_refreshed_when_the_corpus_grows():
     assert AuditEvent.objects.filter(action="dupcheck_refresh").count() == 1
 
 
+def test_a_time_limited_refresh_rechecks_the_newest_first_and_leaves_the_rest_stale():
+    template, *others = texts(14, 4, 600)
+    reports = [index_report(template[:300] + o[:300], author=f"乡镇{i}") for i, o in enumerate(others)]
+    results = [actions.do_check_document(r) for r in reports]
+    # A time limit already used up still rechecks one, so calling again always gets through.
+    summary = actions.do_index_texts([("某范文", template, "某范文网")], kind="template", refresh_seconds=0)
+    assert (summary.refreshed, summary.stale) == (1, 2)
+    assert "另有 2 份查重结果待重新检测" in summary.sentence()
+    assert list(CheckResult.objects.stale().order_by("pk")) == results[:2]
+    assert actions.do_refresh_stale_results(seconds=0) == 1
+    assert list(CheckResult.objects.stale()) == results[:1]
+    assert actions.do_refresh_stale_results() == 1
+    for result in results:
+        result.refresh_from_db()
+        assert {p["source"] for p in result.passages} == {"某范文"}
+
+
+def test_a_stale_result_is_rechecked_when_it_is_read():
+    template, other, unrelated = texts(15, 3, 600)
+    result = actions.do_check_document(index_report(template[:300] + other[:300]))
+    untouched = actions.do_check_document(index_report(unrelated, author="柳营乡"))
+    actions.do_index_texts([("某范文", template, "某范文网")], kind="template", refresh=False)
+    fresh = actions.do_refresh_if_stale(result)
+    assert fresh.metrics["total_copy_ratio"] == 0.5 and not fresh.document.is_corpus
+    # Only the result read was rechecked; reading it again rechecks nothing.
+    assert list(CheckResult.objects.stale()) == [untouched]
+    assert actions.do_refresh_if_stale(fresh).checked_at == fresh.checked_at
+
+
 def test_identical_and_near_identical_corpus_texts_are_collapsed():
     (a,) = texts(5, 1, 2000)
     first = actions.do_index_texts([("原文", a, "网站甲")], kind="template")

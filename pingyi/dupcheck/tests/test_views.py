@@ -54,6 +54,7 @@ def test_only_organizers_may_use_the_duplicate_check(people, corpus):
         client.force_login(persona)
         for url in urls:
             assert client.get(url).status_code == 403, (persona, url)
+        assert client.post(reverse("dupcheck_refresh")).status_code == 403
     anonymous = Client()
     assert anonymous.get(urls[0]).status_code == 302
     for url in urls:
@@ -184,3 +185,40 @@ def test_the_result_view_is_available_as_an_include_for_other_pages(corpus):
         Context({"result": result})
     )
     assert "总文字复制比" in html and reverse("dupcheck_passage", args=[result.pk, 0]) in html
+
+
+def test_results_left_stale_by_a_corpus_upload_are_shown_and_rechecked_on_request(organizer, monkeypatch):
+    first = actions.do_check_document(
+        actions.do_index_document(title="甲镇述职报告", text=SCRAPED, kind="report", author="甲镇")
+    )
+    actions.do_check_document(
+        actions.do_index_document(title="乙镇述职报告", text=SCRAPED[:800], kind="report", author="乙镇")
+    )
+    # The upload's time for rechecking is up after the first result.
+    monkeypatch.setattr(actions, "WEB_REFRESH_SECONDS", 0)
+    upload = SimpleUploadedFile("讲话全文.txt", SPEECH.encode("utf-8"))
+    page = organizer.post(
+        reverse("dupcheck_corpus"), {"kind": "template", "author": "某范文网", "files": [upload]}, follow=True
+    )
+    assert "已重新检测 1 份查重结果；另有 1 份查重结果待重新检测" in page.content.decode()
+    home = organizer.get(reverse("dupcheck")).content.decode()
+    assert "有 <b>1</b> 份查重结果尚未按最新范文库重新检测" in home and home.count("待更新</span>") == 1
+    page = organizer.post(reverse("dupcheck_refresh"), follow=True).content.decode()
+    assert "已重新检测 1 份查重结果，全部结果均已按最新范文库更新" in page
+    assert "尚未按最新范文库重新检测" not in page and "待更新</span>" not in page
+    assert not CheckResult.objects.stale().exists()
+    first.refresh_from_db()
+    # The part of 甲镇's report beyond what 乙镇 shares is now found in the new 范文.
+    assert "讲话全文" in {p["source"] for p in first.passages}
+
+
+def test_opening_a_stale_result_shows_it_against_todays_corpus(organizer):
+    result = actions.do_check_document(
+        actions.do_index_document(title="甲镇述职报告", text=SCRAPED, kind="report", author="甲镇")
+    )
+    assert result.metrics["total_copy_ratio"] == 0.0
+    actions.do_index_texts([("讲话全文", SPEECH, "某范文网")], kind="template", refresh=False)
+    page = organizer.get(reverse("dupcheck_result", args=[result.pk])).content.decode()
+    assert "讲话全文" in page
+    result.refresh_from_db()
+    assert result.metrics["total_copy_ratio"] >= 0.95

@@ -122,3 +122,14 @@ def test_a_failing_check_does_not_lose_the_report(world, qingshan, monkeypatch):
     report = actions.do_submit_report(qingshan, world.people.clerk, text=OWN)
     assert DutyReport.objects.get(pk=report.pk).text == OWN.strip()
     assert not CheckResult.objects.exists()
+
+
+def test_a_report_submitted_before_the_template_was_imported_shows_it_when_opened(world, as_user, qingshan):
+    report = actions.do_submit_report(qingshan, world.people.clerk, text=COPYING)
+    result = CheckResult.objects.get(document_id=report.dupcheck_document_id)
+    assert not [p for p in result.passages if p["class"] == "copied"]
+    dupcheck.do_index_texts(
+        [("乡镇党委书记述职报告范文", TEMPLATE, "某范文网")], kind="template", refresh=False
+    )
+    page = as_user(world.people.organizer).get(reverse("report_view", args=[report.pk])).content.decode()
+    assert "乡镇党委书记述职报告范文" in page and 'class="dc-copied"' in page

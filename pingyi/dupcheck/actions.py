@@ -187,10 +187,20 @@ def _index(*, title: str, text: str, kind: str, author: str, user, writer: _Writ
     return doc, False
 
 
-def do_index_document(*, title: str, text: str, kind: str, author: str, user=None, request=None) -> Document:
+def do_index_document(
+    *,
+    title: str,
+    text: str,
+    kind: str,
+    author: str,
+    user=None,
+    request=None,
+    refresh_seconds: float | None = None,
+) -> Document:
     """Add one text to the index (kind "report" for a duty report; "template"/"policy" for the corpus).
 
     A corpus text that duplicates one already stored is not stored again: the stored one is returned.
+    A new corpus text makes earlier results stale: rechecked, for at most `refresh_seconds` if given.
     """
     kind = _kind(kind)
     with transaction.atomic():
@@ -203,7 +213,7 @@ def do_index_document(*, title: str, text: str, kind: str, author: str, user=Non
             summary = f"{doc.get_kind_display()}《{doc.title}》入库，指纹 {doc.fingerprint_count} 个"
         record(INDEX, request=request, user=user, target=f"document:{doc.pk}", summary=summary)
     if doc.is_corpus and not collapsed:
-        do_refresh_stale_results(user=user, request=request)
+        do_refresh_stale_results(user=user, request=request, seconds=refresh_seconds)
     return doc
 
 

@@ -277,6 +277,8 @@ def _template_in_corpus(user):
             kind="policy",
             author="市委组织部",
             user=user,
+            # Inside a township's submission: what is left is rechecked when opened.
+            refresh_seconds=dupcheck.WEB_REFRESH_SECONDS,
         )
 
 

@@ -8,8 +8,6 @@ organizer is the one who signs off. Only signed-off values count in the analysis
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -17,7 +15,7 @@ from django.utils import timezone
 
 from pingyi.accounts.access import can_edit, visible_units
 from pingyi.audit.actions import record
-from pingyi.lib import xlsx
+from pingyi.lib import staging
 from pingyi.org.models import Unit
 
 from . import catalogue as cat
@@ -228,51 +226,25 @@ def do_import_values(data: bytes, user, *, request=None, filename: str = "") -> 
 
 def do_stage_import(user, filename: str, data: bytes) -> ValueImport:
     """Keep an upload and its preview until the user confirms it."""
-    try:
-        plan = plan_import(data, user)
-    except xlsx.WorkbookError as exc:
-        summary, status = {"file_error": str(exc)}, ValueImport.State.REJECTED
-    else:
-        summary = plan.summary()
-        status = ValueImport.State.PENDING if plan.ok else ValueImport.State.REJECTED
-    return ValueImport.objects.create(
-        created_by=user,
-        filename=filename[:200],
-        content=data if status == ValueImport.State.PENDING else b"",
-        sha256=hashlib.sha256(data).hexdigest(),
-        status=status,
-        summary=summary,
-    )
+    return staging.stage(ValueImport, user, filename, data, lambda d: plan_import(d, user))
 
 
 def do_confirm_import(staged: ValueImport, user, request=None) -> ValuePlan:
     """Apply a staged upload, planned again so that it reflects the values as they are now."""
-    with transaction.atomic():
-        staged = ValueImport.objects.select_for_update().get(pk=staged.pk)
-        if staged.status != ValueImport.State.PENDING:
-            raise ValueError("该文件已处理，不能重复导入")
-        plan = do_import_values(bytes(staged.content), user, request=request, filename=staged.filename)
-        staged.status = ValueImport.State.APPLIED
-        staged.applied_at = timezone.now()
-        staged.summary = plan.summary()
-        staged.content = b""
-        staged.save(update_fields=["status", "applied_at", "summary", "content"])
-    return plan
+    return staging.confirm(
+        staged,
+        lambda data, filename: do_import_values(data, user, request=request, filename=filename),
+        handled="该文件已处理，不能重复导入",
+    )
 
 
 def do_reject_import(staged: ValueImport, plan: ValuePlan) -> None:
     """The values changed since the preview and the file no longer applies."""
-    staged.summary = plan.summary()
-    staged.status = ValueImport.State.REJECTED
-    staged.content = b""
-    staged.save(update_fields=["summary", "status", "content"])
+    staging.reject(staged, plan)
 
 
 def do_discard_import(staged: ValueImport) -> None:
-    if staged.status == ValueImport.State.PENDING:
-        staged.status = ValueImport.State.DISCARDED
-        staged.content = b""
-        staged.save(update_fields=["status", "content"])
+    staging.discard(staged)
 
 
 # ---------------------------------------------------------------------- sign-off

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from pingyi.lib.staging import StagedUpload
 from pingyi.org.vocab import TOWNSHIP_KINDS
 
 from . import catalogue as cat
@@ -206,30 +207,14 @@ class ValueChange(models.Model):
         return f"{self.value} {self.get_action_display()}"
 
 
-class ValueImport(models.Model):
+class ValueImport(StagedUpload):
     """An uploaded indicator workbook waiting for confirmation, and afterwards its record."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "待确认"
-        APPLIED = "applied", "已导入"
-        REJECTED = "rejected", "有错误"
-        DISCARDED = "discarded", "已放弃"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="indicator_imports"
     )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    filename = models.CharField("文件名", max_length=200)
-    content = models.BinaryField(editable=False)
-    sha256 = models.CharField(max_length=64)
-    status = models.CharField("状态", max_length=10, choices=State.choices)
-    summary = models.JSONField("预览", default=dict)
-    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "指标数据导入"
         verbose_name_plural = "指标数据导入"
         ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return self.filename

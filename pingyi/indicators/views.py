@@ -18,6 +18,7 @@ from pingyi.accounts.access import (
     visible_units,
 )
 from pingyi.audit.actions import record
+from pingyi.lib import staging
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -363,16 +364,12 @@ def import_upload(request):
 
 
 def _staged_or_404(request, pk) -> ValueImport:
-    # An upload is private to the person who made it.
-    staged = ValueImport.objects.filter(pk=pk, created_by=request.user).first()
-    if staged is None:
-        raise Http404("导入记录不存在")
-    return staged
+    return staging.staged_or_404(ValueImport, request.user, pk)
 
 
 def import_preview(request, pk):
     staged = _staged_or_404(request, pk)
-    status = 400 if staged.status == ValueImport.State.REJECTED else 200
+    status = 400 if staged.status == ValueImport.Status.REJECTED else 200
     return render(
         request, "indicators/import_preview.html", {"staged": staged, "s": staged.summary}, status=status
     )

@@ -6,11 +6,10 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
-from pingyi.lib import xlsx, yearmonth
+from pingyi.lib import staging, yearmonth
 
 from .models import Cadre, Post, ResumeEntry, RosterImport, Unit
 from .resume import OK, parse_resume
@@ -45,52 +44,25 @@ def plan_import(data: bytes, user) -> RosterPlan:
 
 def do_stage_roster(user, filename: str, data: bytes) -> RosterImport:
     """Keep an upload and its preview until the user confirms it."""
-    try:
-        plan = plan_import(data, user)
-    except xlsx.WorkbookError as exc:
-        summary, status = {"file_error": str(exc)}, RosterImport.Status.REJECTED
-    else:
-        summary = plan.summary()
-        status = RosterImport.Status.PENDING if plan.ok else RosterImport.Status.REJECTED
-    return RosterImport.objects.create(
-        created_by=user,
-        filename=filename[:200],
-        # A rejected file is not kept: nothing of it will ever be applied.
-        content=data if status == RosterImport.Status.PENDING else b"",
-        sha256=hashlib.sha256(data).hexdigest(),
-        status=status,
-        summary=summary,
-    )
+    return staging.stage(RosterImport, user, filename, data, lambda d: plan_import(d, user))
 
 
 def do_confirm_roster(staged: RosterImport, user, request=None) -> RosterPlan:
     """Apply a staged upload, planned again so it reflects the registry as it is now."""
-    with transaction.atomic():
-        staged = RosterImport.objects.select_for_update().get(pk=staged.pk)
-        if staged.status != RosterImport.Status.PENDING:
-            raise ValueError("该名册已处理，不能重复导入")
-        plan = do_import_roster(bytes(staged.content), user, request=request, filename=staged.filename)
-        staged.status = RosterImport.Status.APPLIED
-        staged.applied_at = timezone.now()
-        staged.summary = plan.summary()
-        staged.content = b""
-        staged.save(update_fields=["status", "applied_at", "summary", "content"])
-    return plan
+    return staging.confirm(
+        staged,
+        lambda data, filename: do_import_roster(data, user, request=request, filename=filename),
+        handled="该名册已处理，不能重复导入",
+    )
 
 
 def do_reject_roster(staged: RosterImport, plan: RosterPlan) -> None:
-    """The registry changed since the preview and the file no longer applies: show why, keep no content."""
-    staged.summary = plan.summary()
-    staged.status = RosterImport.Status.REJECTED
-    staged.content = b""
-    staged.save(update_fields=["summary", "status", "content"])
+    """The registry changed since the preview and the file no longer applies."""
+    staging.reject(staged, plan)
 
 
 def do_discard_roster(staged: RosterImport) -> None:
-    if staged.status == RosterImport.Status.PENDING:
-        staged.status = RosterImport.Status.DISCARDED
-        staged.content = b""
-        staged.save(update_fields=["status", "content"])
+    staging.discard(staged)
 
 
 def do_import_roster(data: bytes, user, *, request=None, filename: str = "") -> RosterPlan:

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 
 from pingyi.lib import yearmonth
+from pingyi.lib.staging import StagedUpload
 
 from .vocab import COUNTY_KINDS, TOWNSHIP_KINDS, Degree, Education, Gender, UnitKind
 
@@ -225,28 +226,12 @@ class ResumeEntry(models.Model):
         return self.raw
 
 
-class RosterImport(models.Model):
+class RosterImport(StagedUpload):
     """An uploaded workbook waiting for confirmation, and afterwards its record."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "待确认"
-        APPLIED = "applied", "已导入"
-        REJECTED = "rejected", "有错误"
-        DISCARDED = "discarded", "已放弃"
-
     created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="roster_imports")
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    filename = models.CharField("文件名", max_length=200)
-    content = models.BinaryField(editable=False)
-    sha256 = models.CharField(max_length=64)
-    status = models.CharField("状态", max_length=10, choices=Status.choices)
-    summary = models.JSONField("预览", default=dict)
-    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "名册导入"
         verbose_name_plural = "名册导入"
         ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.filename

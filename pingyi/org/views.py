@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,6 +18,7 @@ from pingyi.accounts.access import (
 )
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
+from pingyi.lib import staging
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -194,11 +194,7 @@ def roster_upload(request):
 
 
 def _staged_or_404(request, pk) -> RosterImport:
-    # An upload is private to the person who made it.
-    staged = RosterImport.objects.filter(pk=pk, created_by=request.user).first()
-    if staged is None:
-        raise Http404("导入记录不存在")
-    return staged
+    return staging.staged_or_404(RosterImport, request.user, pk)
 
 
 def roster_preview(request, pk):

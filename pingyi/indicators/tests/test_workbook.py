@@ -94,7 +94,7 @@ def test_a_clerk_imports_the_filled_template_and_the_values_wait_for_sign_off(pe
     assert ValueChange.objects.filter(action=ValueChange.Action.IMPORTED).count() == 3
     assert AuditEvent.objects.filter(action="indicator_import", actor=people.clerk).exists()
     staged.refresh_from_db()
-    assert staged.status == ValueImport.State.APPLIED
+    assert staged.status == ValueImport.Status.APPLIED
 
 
 def test_bad_rows_are_named_and_nothing_is_written(people):

@@ -181,13 +181,18 @@ def appraisee_change(request, pk):
     return redirect("review_detail", pk=appraisee.review_id)
 
 
-def _with_checks(user, reports) -> list[DutyReport]:
-    """The reports, each with `check` (its stored 查重 result) for organizers, who alone see them."""
+def _with_checks(request, reports) -> list[DutyReport]:
+    """The reports, each with `check` (its 查重 result, rechecked first if the corpus grew since) for
+    organizers, who alone see them."""
     reports = list(reports)
     ids = [r.dupcheck_document_id for r in reports if r.dupcheck_document_id]
     checks = {}
-    if user.is_organizer and ids:
-        checks = {c.document_id: c for c in CheckResult.objects.filter(document_id__in=ids)}
+    if request.user.is_organizer and ids:
+        results = CheckResult.objects.filter(document_id__in=ids)
+        stale = list(results.stale().values_list("pk", flat=True))
+        if stale:
+            dupcheck_actions.do_refresh_stale_results(user=request.user, request=request, only=stale)
+        checks = {c.document_id: c for c in results.all()}
     for r in reports:
         r.check = checks.get(r.dupcheck_document_id)
     return reports
@@ -203,7 +208,7 @@ def appraisee_detail(request, pk):
         {
             "a": appraisee,
             "review": review,
-            "reports": _with_checks(request.user, appraisee.reports.select_related("submitted_by", "decided_by")),
+            "reports": _with_checks(request, appraisee.reports.select_related("submitted_by", "decided_by")),
             "remarks": appraisee.remarks.all(),
             "problems": appraisee.problems.all(),
             "carried_over": Problem.objects.carried_over_for(appraisee).select_related("appraisee__review"),

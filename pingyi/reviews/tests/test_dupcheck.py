@@ -133,3 +133,16 @@ def test_a_report_submitted_before_the_template_was_imported_shows_it_when_opene
     )
     page = as_user(world.people.organizer).get(reverse("report_view", args=[report.pk])).content.decode()
     assert "乡镇党委书记述职报告范文" in page and 'class="dc-copied"' in page
+
+
+def test_the_appraisee_page_shows_the_ratio_against_todays_corpus(world, as_user, qingshan):
+    report = actions.do_submit_report(qingshan, world.people.clerk, text=COPYING)
+    dupcheck.do_index_texts(
+        [("乡镇党委书记述职报告范文", TEMPLATE, "某范文网")], kind="template", refresh=False
+    )
+    detail = (
+        as_user(world.people.organizer).get(reverse("appraisee_detail", args=[qingshan.pk])).content.decode()
+    )
+    result = CheckResult.objects.get(document_id=report.dupcheck_document_id)
+    assert 0.3 < result.total_copy_ratio < 0.6
+    assert f"{result.total_copy_ratio * 100:.2f}%</a>" in detail

@@ -5,7 +5,7 @@ The API other apps call (reviews, for duty reports):
     do_index_document(title=…, text=…, kind="report", author=unit, user=…) -> Document
     do_check_document(document) -> CheckResult
     do_unindex_documents(ids) -> int
-    do_refresh_stale_results() -> int
+    do_refresh_stale_results(seconds=None, only=None) -> int
     do_refresh_if_stale(result) -> CheckResult
 """
 

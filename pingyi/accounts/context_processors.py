@@ -1,4 +1,10 @@
+from django.conf import settings
+
 from .access import can_edit
+
+
+def organization(request):
+    return {"organization_name": settings.ORGANIZATION_NAME}
 
 
 def role(request):

@@ -3,6 +3,7 @@
 import json
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -149,7 +150,7 @@ def word(request, pk):
     doc.paragraph(f"本次测评共收回选票{ballots['total']}张，其中有效票{ballots['valid']}张。"
                   f"得分按各评议组加权计算，组内有效票不少于规定张数时去掉最高分和最低分。各组平均分在该组有效票不少于{MIN_GROUP_BALLOTS}张时列出。")  # fmt: skip
     doc.table(headers, body)
-    doc.signature("中共示例市委组织部", publication.published_at.date())
+    doc.signature(settings.ORGANIZATION_NAME, publication.published_at.date())
     return attachment(doc.to_bytes(), f"{review.label}测评结果.docx")  # fmt: skip
 
 

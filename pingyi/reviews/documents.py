@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.conf import settings
+
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 
@@ -9,7 +11,6 @@ from .views import get_appraisee_or_404
 from .wording import AREA_HEADINGS, PLANS_HEADING, PROBLEMS_HEADING, REPORT_OPENING
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ISSUER = "中共示例市委组织部"
 
 
 def report_template(request):
@@ -64,7 +65,7 @@ def feedback_document(appraisee) -> bytes:
     doc.paragraph(
         review.requirements or "请对照问题清单，逐项制定整改措施，明确责任人和整改时限，按期报告整改进展。"
     )
-    doc.signature(ISSUER, dt.date.today())
+    doc.signature(settings.ORGANIZATION_NAME, dt.date.today())
     return doc.to_bytes()
 
 

@@ -74,6 +74,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pingyi.accounts.context_processors.role",
+                "pingyi.accounts.context_processors.organization",
             ],
         },
     },
@@ -127,6 +128,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(8 * 1024 * 1024)))
+
+# The organization department running the system: signs the Word documents and heads every page.
+ORGANIZATION_NAME = os.environ.get("PINGYI_ORGANIZATION", "中共示例市委组织部")
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

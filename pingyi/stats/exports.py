@@ -2,6 +2,8 @@
 
 import datetime as dt
 
+from django.conf import settings
+
 from pingyi.lib import charts, xlsx
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
@@ -12,7 +14,6 @@ from .report import Analysis, analyse
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ISSUER = "中共示例市委组织部"
 
 
 def _analysis(request) -> Analysis:
@@ -118,7 +119,7 @@ def word_report(a: Analysis) -> bytes:
     doc.heading(f"{'五' if a.counties else '四'}、县（市、区）党政领导班子成员来源")
     doc.paragraph(a.pipeline_text)
     doc.table(*by_title["班子成员来源"], caption=f"表{number}  班子成员来源")
-    doc.signature(ISSUER, dt.date.today())
+    doc.signature(settings.ORGANIZATION_NAME, dt.date.today())
     return doc.to_bytes()
 
 

@@ -102,3 +102,15 @@ def test_the_feedback_sheet_has_remarks_problems_and_requirements(world, as_user
     assert "青山书记同志：" in text and "市委书记：发展思路清晰" in text and "整改要求" in text
     cells = [c.text for row in document.tables[0].rows for c in row.cells]
     assert "产业层次偏低" in cells and "引进两家高新技术企业" in cells and "2020年1月31日" in cells
+
+
+def test_the_feedback_sheet_and_every_page_are_signed_by_the_configured_department(
+    world, as_user, round_one, settings
+):
+    _review, own, *_ = round_one
+    settings.ORGANIZATION_NAME = "中共青州市委组织部"
+    client = as_user(world.people.clerk)
+    document = docx.Document(io.BytesIO(client.get(reverse("feedback_sheet", args=[own.pk])).content))
+    assert "中共青州市委组织部" in [p.text.strip() for p in document.paragraphs]
+    page = client.get(reverse("home")).content.decode()
+    assert "中共青州市委组织部 · 述职评议系统" in page and "示例市委组织部" not in page

@@ -7,12 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required
+from pingyi.lib.downloads import attachment
 
 from . import actions
 from .display import CLASS_LABELS, side_by_side, source_window
 from .extract import ExtractError, check_size
 from .forms import CheckForm, CorpusForm
 from .models import CheckResult, Document
+from .word import report_docx
 
 
 def _result_or_404(pk) -> CheckResult:
@@ -76,6 +78,12 @@ def refresh(request):
 def result(request, pk):
     found = actions.do_refresh_if_stale(_result_or_404(pk), user=request.user, request=request)
     return render(request, "dupcheck/result.html", {"result": found, "sbs": side_by_side(found)})
+
+
+@organizer_required
+def result_docx(request, pk):
+    found = actions.do_refresh_if_stale(_result_or_404(pk), user=request.user, request=request)
+    return attachment(report_docx(found), f"{found.document.title}查重检测报告.docx")
 
 
 @organizer_required

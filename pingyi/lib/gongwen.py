@@ -17,7 +17,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Length, Mm, Pt, Twips
+from docx.shared import Cm, Length, Mm, Pt, RGBColor, Twips
 
 FANGSONG, KAITI, HEITI, XIAOBIAOSONG, SONGTI = "仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"
 LATIN = "Times New Roman"
@@ -199,6 +199,16 @@ class GongwenDocument:
         """Body text; each line of `text` becomes its own paragraph."""
         for line in text.split("\n"):
             _run(self._para(align, indent=indent), line, FANGSONG, SAN_HAO)
+
+    def marked_paragraph(self, runs: list[tuple[str, str | None]], *, indent: bool = True) -> None:
+        """One body paragraph of (text, colour) runs: colour an RGB hex such as "C00000", or None for
+        black. Marked text is also underlined, so the marks survive a black-and-white printer."""
+        par = self._para("justify", indent=indent)
+        for text, colour in runs:
+            run = _run(par, text, FANGSONG, SAN_HAO)
+            if colour:
+                run.font.color.rgb = RGBColor.from_string(colour)
+                run.font.underline = True
 
     def table(
         self,

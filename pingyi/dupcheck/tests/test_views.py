@@ -47,6 +47,7 @@ def test_only_organizers_may_use_the_duplicate_check(people, corpus):
         reverse("dupcheck_corpus"),
         reverse("dupcheck_result", args=[result.pk]),
         reverse("dupcheck_passage", args=[result.pk, 0]),
+        reverse("dupcheck_result_docx", args=[result.pk]),
         reverse("dupcheck_document", args=[corpus.pk]),
     ]
     for persona in (people.leader, people.liaison, people.clerk):
@@ -222,3 +223,35 @@ def test_opening_a_stale_result_shows_it_against_todays_corpus(organizer):
     assert "讲话全文" in page
     result.refresh_from_db()
     assert result.metrics["total_copy_ratio"] >= 0.95
+
+
+def test_a_result_exports_as_a_word_report_with_its_copied_text_marked_red(organizer, corpus, settings):
+    settings.ORGANIZATION_NAME = "中共青州市委组织部"
+    result = actions.do_check_text(title="某镇述职报告", text=SCRAPED)
+    page = organizer.get(reverse("dupcheck_result", args=[result.pk])).content.decode()
+    assert reverse("dupcheck_result_docx", args=[result.pk]) in page
+    response = organizer.get(reverse("dupcheck_result_docx", args=[result.pk]))
+    assert response["Content-Disposition"].endswith(
+        "%E6%9F%A5%E9%87%8D%E6%A3%80%E6%B5%8B%E6%8A%A5%E5%91%8A.docx"
+    )
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    total = f"{result.metrics['total_copy_ratio'] * 100:.2f}%"
+    assert "述职报告查重检测报告" in text and "《某镇述职报告》" in text
+    assert f"总文字复制比{total}" in text and "单篇最大复制比" in text and "（讲话全文）" in text
+    assert "中共青州市委组织部" in text
+    # The sidebar is left out of the marked text; the copied speech is red.
+    assert "您可能感兴趣的文稿" not in text
+    red = "".join(
+        r.text
+        for p in document.paragraphs
+        for r in p.runs
+        if r.font.color.type and str(r.font.color.rgb) == "C00000"
+    )
+    copied = sorted((p["start"], p["end"]) for p in result.passages if p["class"] == "copied")
+    assert copied and red == "".join(SCRAPED[a:b].replace("\n", "") for a, b in copied)
+    sources = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    assert sources[0] == ["序号", "来源", "类别", "字数", "占检测字数"]
+    assert sources[1][1:3] == ["讲话全文", "范文"]
+    passages = document.tables[-1]
+    assert len(passages.rows) == len(result.passages) + 1

@@ -42,6 +42,9 @@ def produced() -> bytes:
         widths_cm=[3.5, 2.5, 2.5, 7.1],
     )
     report.table(["序号", "甲", "乙", "丙", "丁", "戊"], [[1, 2, 3, 4, 5, 6]])
+    report.marked_paragraph(
+        [("本镇", None), ("坚持以人民为中心的发展思想", "C00000"), ("，全力推进。", None)]
+    )
     png = charts.bar_chart(
         "各年龄段干部人数", ["30岁以下", "31-40岁", "41-50岁", "51岁以上"], [120, 356, 498, 260]
     )
@@ -211,3 +214,18 @@ def test_signature_moves_issuer_left_when_date_is_longer():
     # Date 7 characters wide, issuer 3: date keeps 2 characters of space, issuer starts 2 characters left of it.
     assert date._p.pPr.ind.get(qn("w:rightChars")) == "200"
     assert issuer._p.pPr.ind.get(qn("w:rightChars")) == "800"
+
+
+def test_a_marked_paragraph_colours_and_underlines_its_marked_runs_only(doc):
+    par = find(doc, "本镇坚持以人民为中心的发展思想，全力推进。")
+    runs = [
+        (r.text, str(r.font.color.rgb) if r.font.color.type else None, bool(r.font.underline))
+        for r in par.runs
+    ]
+    assert runs == [
+        ("本镇", None, False),
+        ("坚持以人民为中心的发展思想", "C00000", True),
+        ("，全力推进。", None, False),
+    ]
+    assert all(east_asia(r) == "仿宋_GB2312" and r.font.size == Pt(16) for r in par.runs)
+    assert par.paragraph_format.first_line_indent == Pt(32)

@@ -60,6 +60,7 @@ def test_a_pasted_report_copying_a_template_shows_the_copied_paragraph_and_its_s
     organizer = as_user(world.people.organizer)
     page = organizer.get(reverse("report_view", args=[report.pk])).content.decode()
     assert "总文字复制比" in page and 'class="dc-copied"' in page and "dupcheck.js" in page
+    assert reverse("dupcheck_result_docx", args=[result.pk]) in page
     detail = organizer.get(reverse("appraisee_detail", args=[qingshan.pk])).content.decode()
     assert f'class="dc-ratio dc-high">{result.total_copy_ratio * 100:.2f}%' in detail
 
@@ -70,6 +71,7 @@ def test_the_township_does_not_see_the_check(world, as_user, qingshan):
     clerk = as_user(world.people.clerk)
     page = clerk.get(reverse("report_view", args=[report.pk])).content.decode()
     assert "总文字复制比" not in page and "压实管党治党责任" in page
+    assert "/docx/" not in page
     assert "查重" not in clerk.get(reverse("appraisee_detail", args=[qingshan.pk])).content.decode()
     assert clerk.post(reverse("report_recheck", args=[report.pk])).status_code == 403
 

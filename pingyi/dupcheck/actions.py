@@ -5,6 +5,7 @@ The API other apps call (reviews, for duty reports):
     do_index_document(title=…, text=…, kind="report", author=unit, user=…) -> Document
     do_check_document(document) -> CheckResult
     do_unindex_documents(ids) -> int
+    do_remove_from_corpus(document) -> int
     do_refresh_stale_results(seconds=None, only=None) -> int
     do_refresh_if_stale(result) -> CheckResult
 """
@@ -315,6 +316,22 @@ def do_unindex_documents(ids, *, user=None, request=None) -> int:
             summary="、".join(f"《{d.title}》" for d in docs)[:300] + " 不再参与比对",
         )  # fmt: skip
     return len(docs)
+
+
+def do_remove_from_corpus(document: Document, *, user=None, request=None) -> int:
+    """Take a corpus text out of comparison (imported by mistake, or withdrawn); returns how many
+    results now wait to be rechecked.
+
+    Every result is marked for rechecking, not only those citing the text: whether a phrase is
+    common counts the authors holding it, the corpus's among them. The corpus version is the highest
+    corpus id, which a removal may lower, so the mark is a version below any (-1).
+    """
+    if not document.is_corpus:
+        raise DupcheckError("只能移出范文库中的范文或政策文件。")
+    with transaction.atomic():
+        if not do_unindex_documents([document.pk], user=user, request=request):
+            raise DupcheckError(f"《{document.title}》已不在范文库中。")
+        return CheckResult.objects.update(corpus_version=-1)
 
 
 def do_check_document(document: Document, *, user=None, request=None) -> CheckResult:

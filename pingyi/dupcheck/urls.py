@@ -10,4 +10,5 @@ urlpatterns = [
     path("dupcheck/results/<int:pk>/passage/<int:n>/", views.passage, name="dupcheck_passage"),
     path("dupcheck/corpus/", views.corpus, name="dupcheck_corpus"),
     path("dupcheck/documents/<int:pk>/", views.document, name="dupcheck_document"),
+    path("dupcheck/corpus/<int:pk>/remove/", views.corpus_remove, name="dupcheck_corpus_remove"),
 ]

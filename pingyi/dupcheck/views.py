@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Length
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -149,6 +149,30 @@ def corpus(request):
         {"form": form, "problems": problems, "page": page},
         status=400 if form.errors else 200,
     )
+
+
+@require_POST
+@organizer_required
+def corpus_remove(request, pk):
+    doc = Document.objects.corpus().filter(pk=pk).first()
+    if doc is None:
+        raise Http404("范文库中没有这篇文档")
+    try:
+        actions.do_remove_from_corpus(doc, user=request.user, request=request)
+    except actions.DupcheckError as exc:
+        messages.error(request, str(exc))
+        return redirect("dupcheck_document", pk=doc.pk)
+    done = actions.do_refresh_stale_results(
+        user=request.user, request=request, seconds=actions.WEB_REFRESH_SECONDS
+    )
+    left = CheckResult.objects.stale().count()
+    text = f"《{doc.title}》已移出范文库，不再参与比对；已重新检测 {done} 份查重结果"
+    messages.success(request, text + (f"，另有 {left} 份待重新检测。" if left else "。"))
+    response = redirect("dupcheck_corpus")
+    if request.headers.get("HX-Request"):
+        # The form is sent by htmx (for its confirmation dialog): have the browser follow.
+        response = HttpResponse(status=204, headers={"HX-Redirect": response.url})
+    return response
 
 
 @organizer_required

@@ -95,3 +95,17 @@ def test_the_organizer_checks_a_text_and_grows_the_corpus(page, tmp_path):
     page.click("#stale-results button")
     expect(page.locator(".messages")).to_contain_text("全部结果均已按最新范文库更新")
     expect(page.locator("#stale-results")).to_have_count(0)
+
+    # The 范文 uploaded above was a mistake: its page takes it out of the corpus, after a confirmation.
+    page.goto(page.base_url + "/dupcheck/corpus/")
+    mistaken = page.locator("#corpus-list").get_by_role("link", name="范文", exact=True)
+    mistaken.click()
+    expect(page.locator("#corpus-remove")).to_be_visible()
+    shot(page, "dupcheck-06-corpus-document")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.click("#corpus-remove button")
+    expect(page.locator(".messages")).to_contain_text("《范文》已移出范文库，不再参与比对")
+    assert "移出范文库" in dialogs[0]
+    expect(mistaken).to_have_count(0)
+    expect(page.locator("#corpus-list")).to_contain_text("又一篇范文")

@@ -116,6 +116,32 @@ def test_a_stale_result_is_rechecked_when_it_is_read():
     assert actions.do_refresh_if_stale(fresh).checked_at == fresh.checked_at
 
 
+def test_a_template_removed_from_the_corpus_is_no_longer_a_source():
+    template, other = texts(16, 2, 600)
+    corpus = actions.do_index_texts([("某范文", template, "某范文网")], kind="template").added[0]
+    result = actions.do_check_document(index_report(template[:300] + other[:300]))
+    assert result.metrics["total_copy_ratio"] == 0.5
+    assert actions.do_remove_from_corpus(corpus) == 1
+    assert list(CheckResult.objects.stale()) == [result]
+    assert actions.do_refresh_stale_results() == 1
+    result.refresh_from_db()
+    assert result.metrics["total_copy_ratio"] == 0.0 and result.passages == []
+    assert not Fingerprint.objects.filter(document=corpus).exists()
+    assert AuditEvent.objects.filter(action="dupcheck_unindex", target=f"document:{corpus.pk}").exists()
+    with pytest.raises(actions.DupcheckError, match="已不在范文库中"):
+        actions.do_remove_from_corpus(corpus)
+    # Imported again, it is a new corpus text, not a duplicate of the removed one.
+    again = actions.do_index_texts([("某范文", template, "某范文网")], kind="template")
+    assert len(again.added) == 1 and again.refreshed == 1
+
+
+def test_only_corpus_texts_can_be_removed_from_the_corpus():
+    report = index_report(texts(17, 1)[0])
+    with pytest.raises(actions.DupcheckError, match="只能移出范文库中的范文或政策文件"):
+        actions.do_remove_from_corpus(report)
+    assert Document.objects.get(pk=report.pk).indexed
+
+
 def test_identical_and_near_identical_corpus_texts_are_collapsed():
     (a,) = texts(5, 1, 2000)
     first = actions.do_index_texts([("原文", a, "网站甲")], kind="template")

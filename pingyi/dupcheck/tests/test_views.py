@@ -56,6 +56,8 @@ def test_only_organizers_may_use_the_duplicate_check(people, corpus):
         for url in urls:
             assert client.get(url).status_code == 403, (persona, url)
         assert client.post(reverse("dupcheck_refresh")).status_code == 403
+        assert client.post(reverse("dupcheck_corpus_remove", args=[corpus.pk])).status_code == 403
+    assert Document.objects.get(pk=corpus.pk).indexed
     anonymous = Client()
     assert anonymous.get(urls[0]).status_code == 302
     for url in urls:
@@ -255,3 +257,27 @@ def test_a_result_exports_as_a_word_report_with_its_copied_text_marked_red(organ
     assert sources[1][1:3] == ["讲话全文", "范文"]
     passages = document.tables[-1]
     assert len(passages.rows) == len(result.passages) + 1
+
+
+def test_the_organizer_removes_a_template_from_the_corpus(organizer, corpus):
+    result = actions.do_check_text(title="某镇述职报告", text=SCRAPED)
+    url = reverse("dupcheck_corpus_remove", args=[corpus.pk])
+    page = organizer.get(reverse("dupcheck_document", args=[corpus.pk])).content.decode()
+    assert f'hx-post="{url}"' in page and "hx-confirm=" in page and "移出范文库</button>" in page
+    assert organizer.get(url).status_code == 405
+    response = organizer.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("dupcheck_corpus")
+    page = organizer.get(reverse("dupcheck_corpus")).content.decode()
+    assert "《讲话全文》已移出范文库，不再参与比对；已重新检测 1 份查重结果。" in page
+    result.refresh_from_db()
+    assert result.metrics["total_copy_ratio"] == 0.0
+    page = organizer.get(reverse("dupcheck_document", args=[corpus.pk])).content.decode()
+    assert "此文档已移出范文库" in page and "移出范文库</button>" not in page
+    again = organizer.post(url, follow=True).content.decode()
+    assert "《讲话全文》已不在范文库中。" in again
+
+
+def test_a_report_cannot_be_removed_as_if_it_were_a_corpus_text(organizer):
+    report = actions.do_index_document(title="甲镇述职报告", text=SCRAPED, kind="report", author="甲镇")
+    assert organizer.post(reverse("dupcheck_corpus_remove", args=[report.pk])).status_code == 404
+    assert Document.objects.get(pk=report.pk).indexed

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from pingyi.accounts.models import ApiToken, LoginFailure
 from pingyi.audit.models import AuditEvent
+from pingyi.org.models import Unit
 from pingyi.testing import PASSWORD, make_cadre, make_city, make_personas
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,17 @@ def test_one_user_cannot_revoke_anothers_token(people):
 
 def test_the_openapi_document_lists_the_v1_routes(people):
     schema = Client().get("/api/openapi.json").json()
-    assert {"/api/v1/units", "/api/v1/cadres", "/api/v1/cadres/{cadre_id}"} <= set(schema["paths"])
+    assert {
+        "/api/v1/units", "/api/v1/cadres", "/api/v1/cadres/{cadre_id}", "/api/v1/stats/cohort",
+        "/api/v1/dupcheck/checks", "/api/v1/dupcheck/results/{result_id}",
+    } <= set(schema["paths"])  # fmt: skip
     page = Client().get("/api/docs").content.decode()
     assert "cdn" not in page.lower()
+
+
+def test_an_api_404_says_in_chinese_what_was_not_found(people):
+    client = Client()
+    client.force_login(people.clerk)
+    response = client.get(f"/api/v1/units/{Unit.objects.get(name='西河县').pk}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "单位不存在或不在您的查看范围内"}

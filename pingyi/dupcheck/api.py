@@ -1,0 +1,79 @@
+"""查重 over the JSON API: the object of spec/dupcheck.md, for a new text or a stored result.
+
+Organizers only, as the pages. A checked text is kept as an ad hoc check (临时检测), as one pasted
+on the 查重 page is: viewable later, never matched against.
+"""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from . import actions
+from .extract import ExtractError, check_length
+from .models import CheckResult
+
+router = Router(tags=["报告查重"])
+
+PASSAGE_FIELDS = ("start", "end", "class", "source", "source_start", "source_end")
+
+
+class CheckIn(Schema):
+    title: str = ""
+    text: str
+
+
+def _organizer(request: HttpRequest) -> None:
+    if not request.user.is_organizer:
+        raise HttpError(403, "仅组织部管理员可以使用查重接口")
+
+
+def contract(result: CheckResult) -> dict:
+    """The stored result as the command-line contract's object, with where to see it."""
+    m = result.metrics
+    single = m.get("max_single_source") or {}
+    return {
+        "id": result.pk,
+        "title": result.document.title,
+        "checked_at": result.checked_at.isoformat(),
+        "url": reverse("dupcheck_result", args=[result.pk]),
+        "chars": m["chars"],
+        "total_copy_ratio": m["total_copy_ratio"],
+        "excluding_quotes_ratio": m["excluding_quotes_ratio"],
+        "max_single_source": {"source": single.get("source"), "ratio": single.get("ratio", 0.0)},
+        "longest_run": m["longest_run"],
+        "boilerplate_chars": m["boilerplate_chars"],
+        "passages": [{k: p[k] for k in PASSAGE_FIELDS} for p in result.passages],
+    }
+
+
+@router.post(
+    "/dupcheck/checks",
+    summary="检测一段文字",
+    description="与全部已入库文档（范文、政策文件、述职报告）比对，返回 spec/dupcheck.md 的检测结果对象，"
+    "另附 id、url。文字作为临时检测保存，不作为今后比对的来源。",
+)
+def check_text(request: HttpRequest, payload: CheckIn):
+    _organizer(request)
+    try:
+        check_length(payload.text)
+        # Checked as sent, not tidied as a paste is: the offsets are into the caller's own text.
+        result = actions.do_check_text(
+            title=payload.title, text=payload.text, user=request.user, request=request
+        )
+    except (ExtractError, actions.DupcheckError) as exc:
+        raise HttpError(400, str(exc)) from None
+    return contract(result)
+
+
+@router.get(
+    "/dupcheck/results/{result_id}",
+    summary="查重结果",
+    description="一份已保存的查重结果；范文库在检测之后有变化的，先按最新范文库重新检测。",
+)
+def get_result(request: HttpRequest, result_id: int):
+    _organizer(request)
+    result = CheckResult.objects.select_related("document").filter(pk=result_id).first()
+    if result is None:
+        raise HttpError(404, "查重结果不存在")
+    return contract(actions.do_refresh_if_stale(result, user=request.user, request=request))

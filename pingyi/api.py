@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pingyi.accounts.actions import touch_token
@@ -41,3 +42,50 @@ def not_found(request, exc):
     # The access helpers word their 404s in Chinese ("单位不存在或不在您的查看范围内"); ninja's own
     # handler would answer "Not Found" outside DEBUG.
     return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
+
+
+# Pydantic's reasons, in the words of the pages' own form errors.
+REASONS = {
+    "missing": "缺少此项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "string_type": "应为文字",
+    "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false",
+    "date_parsing": "应为日期，如 2026-01-31",
+    "date_from_datetime_parsing": "应为日期，如 2026-01-31",
+    "date_type": "应为日期，如 2026-01-31",
+    "dict_type": "应为 JSON 对象",
+    "model_attributes_type": "应为 JSON 对象",
+    "list_type": "应为列表",
+}
+PLACES = {"query": "查询参数 ", "path": "网址中的 ", "body": "请求正文中的 "}
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    """422 as ninja answers it, each error with a Chinese `msg`, and one sentence naming them all."""
+    errors, said = [], []
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        place = loc[0] if loc else ""
+        # A body's second element is the view's argument name, which means nothing to the caller.
+        field = ".".join(loc[2:] if place == "body" and len(loc) > 2 else loc[1:])
+        reason = REASONS.get(error.get("type"), "值无效")
+        errors.append({"loc": error.get("loc"), "field": field, "type": error.get("type"), "msg": reason})
+        said.append(f"{PLACES.get(place, '')}{field}：{reason}" if field else reason)
+    return api.create_response(
+        request, {"detail": errors, "message": "请求有误：" + "；".join(said)}, status=422
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    message = str(exc)
+    if exc.status_code == 401:
+        message = "未登录，或 API 令牌无效、已撤销"
+    elif message.startswith("Cannot parse request body"):
+        message = "请求正文不是有效的 JSON"
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

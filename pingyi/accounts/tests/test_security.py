@@ -131,3 +131,18 @@ def test_an_api_404_says_in_chinese_what_was_not_found(people):
     response = client.get(f"/api/v1/units/{Unit.objects.get(name='西河县').pk}")
     assert response.status_code == 404
     assert response.json() == {"detail": "单位不存在或不在您的查看范围内"}
+
+
+def test_bad_api_requests_are_refused_in_chinese_naming_the_field(people):
+    client = Client()
+    client.force_login(people.organizer)
+    bad_date = client.get("/api/v1/stats/cohort", {"as_of": "2026-13-01"})
+    assert bad_date.status_code == 422
+    assert bad_date.json()["message"] == "请求有误：查询参数 as_of：应为日期，如 2026-01-31"
+    assert bad_date.json()["detail"][0]["field"] == "as_of"
+    missing = client.post("/api/v1/dupcheck/checks", {"title": 1}, content_type="application/json")
+    assert missing.json()["message"] == "请求有误：请求正文中的 title：应为文字；请求正文中的 text：缺少此项"
+    not_json = client.post("/api/v1/dupcheck/checks", "不是 JSON", content_type="application/json")
+    assert (not_json.status_code, not_json.json()) == (400, {"detail": "请求正文不是有效的 JSON"})
+    anonymous = Client().get("/api/v1/units")
+    assert (anonymous.status_code, anonymous.json()) == (401, {"detail": "未登录，或 API 令牌无效、已撤销"})

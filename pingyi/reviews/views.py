@@ -19,7 +19,7 @@ from pingyi.accounts.access import (
 )
 from pingyi.dupcheck import actions as dupcheck_actions
 from pingyi.dupcheck.display import percent
-from pingyi.dupcheck.models import CheckResult
+from pingyi.dupcheck.models import CheckResult, Document
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -108,6 +108,9 @@ def review_detail(request, pk):
             Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
         )
     )
+    appraisees = list(appraisees)
+    if request.user.is_organizer:
+        _attach_latest_checks(appraisees)
     candidates = None
     if request.user.is_organizer and not review.at_least(Stage.MEETING):
         taken = review.appraisees.values("cadre_id")
@@ -179,6 +182,18 @@ def appraisee_change(request, pk):
     except actions.ReviewError as exc:
         return refuse(request, exc, review_detail, appraisee.review_id)
     return redirect("review_detail", pk=appraisee.review_id)
+
+
+def _attach_latest_checks(appraisees) -> None:
+    """`check` on each appraisee: the 查重 result of their latest report version, as stored (a stale
+    one is marked on the page and rechecked when opened)."""
+    latest = {a.pk: a.versions[0].dupcheck_document_id for a in appraisees if a.versions}
+    results = CheckResult.objects.filter(document_id__in=[d for d in latest.values() if d])
+    by_document = {r.document_id: r for r in results}
+    version = Document.objects.corpus_version()
+    for a in appraisees:
+        a.check = by_document.get(latest.get(a.pk))
+        a.check_stale = a.check is not None and a.check.corpus_version < version
 
 
 def _with_checks(request, reports) -> list[DutyReport]:

@@ -148,3 +148,23 @@ def test_the_appraisee_page_shows_the_ratio_against_todays_corpus(world, as_user
     result = CheckResult.objects.get(document_id=report.dupcheck_document_id)
     assert 0.3 < result.total_copy_ratio < 0.6
     assert f"{result.total_copy_ratio * 100:.2f}%</a>" in detail
+
+
+def test_the_round_page_shows_each_latest_reports_ratio_to_organizers_only(world, as_user, review, qingshan):
+    dupcheck.do_index_texts([("乡镇党委书记述职报告范文", TEMPLATE, "某范文网")], kind="template")
+    actions.do_submit_report(qingshan, world.people.clerk, text=OWN)
+    latest = actions.do_submit_report(qingshan, world.people.clerk, text=COPYING)
+    result = CheckResult.objects.get(document_id=latest.dupcheck_document_id)
+    page = as_user(world.people.organizer).get(reverse("review_detail", args=[review.pk])).content.decode()
+    table = page.split('id="appraisee-table"')[1].split("</table>")[0]
+    assert '<th class="num">查重</th>' in table
+    assert f'{reverse("report_view", args=[latest.pk])}#dupcheck" class="dc-ratio dc-high"' in table
+    assert f"{result.total_copy_ratio * 100:.2f}%</a>" in table and "待更新" not in table
+    assert table.count("未提交") == 1  # 柳营乡 has not submitted
+
+    dupcheck.do_index_texts([("又一篇范文", OWN, "某网站")], kind="template", refresh=False)
+    page = as_user(world.people.organizer).get(reverse("review_detail", args=[review.pk])).content.decode()
+    assert "待更新</span>" in page.split('id="appraisee-table"')[1].split("</table>")[0]
+
+    clerk = as_user(world.people.clerk).get(reverse("review_detail", args=[review.pk])).content.decode()
+    assert "查重" not in clerk.split('id="appraisee-table"')[1].split("</table>")[0]

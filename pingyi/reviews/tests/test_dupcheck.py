@@ -1,5 +1,8 @@
 """查重 of duty reports: every submitted version is checked against the corpus and earlier reports."""
 
+import io
+
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -168,3 +171,28 @@ def test_the_round_page_shows_each_latest_reports_ratio_to_organizers_only(world
 
     clerk = as_user(world.people.clerk).get(reverse("review_detail", args=[review.pk])).content.decode()
     assert "查重" not in clerk.split('id="appraisee-table"')[1].split("</table>")[0]
+
+
+def test_the_rounds_check_summary_exports_as_a_workbook(world, as_user, review, qingshan):
+    dupcheck.do_index_texts([("乡镇党委书记述职报告范文", TEMPLATE, "某范文网")], kind="template")
+    actions.do_submit_report(qingshan, world.people.clerk, text=OWN)
+    latest = actions.do_submit_report(qingshan, world.people.clerk, text=COPYING)
+    # Stale when exported: rechecked first.
+    dupcheck.do_index_texts([("又一篇范文", "述职报告\n" + OWN, "某网站")], kind="template", refresh=False)
+    url = reverse("review_dupcheck_xlsx", args=[review.pk])
+    organizer = as_user(world.people.organizer)
+    assert url in organizer.get(reverse("review_detail", args=[review.pk])).content.decode()
+    response = organizer.get(url)
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = [[c.value for c in row] for row in book["查重汇总"].iter_rows()]
+    assert rows[0][:3] == ["顺序", "姓名", "单位"] and rows[0][7] == "总文字复制比（%）"
+    result = CheckResult.objects.get(document_id=latest.dupcheck_document_id)
+    assert not CheckResult.objects.stale().filter(pk=result.pk).exists()
+    qing = next(r for r in rows[1:] if r[1] == qingshan.cadre.name)
+    assert qing[4] == f"第{latest.version}版" and qing[6] == result.metrics["chars"]
+    assert qing[7] == round(result.total_copy_ratio * 100, 2) > 30
+    assert qing[10] == result.metrics["max_single_source"]["source"]
+    liu = next(r for r in rows[1:] if r[1] != qingshan.cadre.name)
+    assert liu[4] == "未提交"
+    assert as_user(world.people.clerk).get(url).status_code == 403

@@ -88,4 +88,6 @@ def http_error(request, exc):
         message = "未登录，或 API 令牌无效、已撤销"
     elif message.startswith("Cannot parse request body"):
         message = "请求正文不是有效的 JSON"
+    elif message == "CSRF check Failed":
+        message = "缺少 CSRF 令牌：网页中请求时须附带 X-CSRFToken 请求头，脚本请改用 API 令牌"
     return api.create_response(request, {"detail": message}, status=exc.status_code)

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from pingyi.accounts.actions import do_create_token
 from pingyi.audit.models import AuditEvent
 from pingyi.dupcheck import actions
 from pingyi.dupcheck.engine import normalise
@@ -89,4 +90,20 @@ def test_only_organizers_may_use_the_duplicate_check_api(people):
         assert refused.status_code == 403 and "仅组织部管理员" in refused.json()["detail"]
         assert client.get(f"/api/v1/dupcheck/results/{result.pk}").status_code == 403
     assert Client().get(f"/api/v1/dupcheck/results/{result.pk}").status_code == 401
+    assert CheckResult.objects.count() == 1
+
+
+def test_a_script_checks_a_text_with_an_api_token_and_no_session(people):
+    _token, plain = do_create_token(people.organizer, "查重脚本")
+    script = Client(enforce_csrf_checks=True)
+    response = script.post(
+        "/api/v1/dupcheck/checks", {"title": "脚本送检", "text": SCRAPED},
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {plain}",
+    )  # fmt: skip
+    assert response.status_code == 200 and response.json()["total_copy_ratio"] >= 0.95
+    # A browser session without the CSRF token may not post.
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people.organizer)
+    refused = browser.post("/api/v1/dupcheck/checks", {"text": SCRAPED}, content_type="application/json")
+    assert refused.status_code == 403 and "缺少 CSRF 令牌" in refused.json()["detail"]
     assert CheckResult.objects.count() == 1

@@ -1,5 +1,6 @@
 """The JSON API (/api/v1/…, OpenAPI at /api/docs): session auth for the browser, tokens for scripts."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -42,6 +43,12 @@ def not_found(request, exc):
     # The access helpers word their 404s in Chinese ("单位不存在或不在您的查看范围内"); ninja's own
     # handler would answer "Not Found" outside DEBUG.
     return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    # The access helpers (require_organizer, require_edit) serve the API as they serve the pages.
+    return api.create_response(request, {"detail": str(exc) or "没有权限"}, status=403)
 
 
 # Pydantic's reasons, in the words of the pages' own form errors.

@@ -74,11 +74,15 @@ def require_edit(user):
         raise PermissionDenied("您的角色只能查看，不能修改")
 
 
+def require_organizer(user):
+    if not user.is_organizer:
+        raise PermissionDenied("仅组织部管理员可以访问")
+
+
 def organizer_required(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_organizer:
-            raise PermissionDenied("仅组织部管理员可以访问")
+        require_organizer(request.user)
         return view(request, *args, **kwargs)
 
     return wrapper

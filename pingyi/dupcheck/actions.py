@@ -8,6 +8,7 @@ The API other apps call (reviews, for duty reports):
     do_remove_from_corpus(document) -> int
     do_refresh_stale_results(seconds=None, only=None) -> int
     do_refresh_if_stale(result) -> CheckResult
+    do_results_for(document_ids, refresh=…) -> {document id: CheckResult}
 """
 
 import hashlib
@@ -323,15 +324,14 @@ def do_remove_from_corpus(document: Document, *, user=None, request=None) -> int
     results now wait to be rechecked.
 
     Every result is marked for rechecking, not only those citing the text: whether a phrase is
-    common counts the authors holding it, the corpus's among them. The corpus version is the highest
-    corpus id, which a removal may lower, so the mark is a version below any (-1).
+    common counts the authors holding it, the corpus's among them.
     """
     if not document.is_corpus:
         raise DupcheckError("只能移出范文库中的范文或政策文件。")
     with transaction.atomic():
         if not do_unindex_documents([document.pk], user=user, request=request):
             raise DupcheckError(f"《{document.title}》已不在范文库中。")
-        return CheckResult.objects.update(corpus_version=-1)
+        return CheckResult.objects.mark_for_recheck()
 
 
 def do_check_document(document: Document, *, user=None, request=None) -> CheckResult:
@@ -366,11 +366,27 @@ def do_check_text(*, title: str, text: str, user=None, request=None) -> CheckRes
 
 
 def do_refresh_if_stale(result: CheckResult, *, user=None, request=None) -> CheckResult:
-    """The result as it stands against today's corpus: rechecked first if the corpus grew since."""
-    if result.corpus_version >= Document.objects.corpus_version():
+    """The result as it stands against today's corpus: rechecked first if the corpus changed since."""
+    if not result.is_stale(Document.objects.corpus_version()):
         return result
     do_refresh_stale_results(user=user, request=request, only=[result.pk])
     return CheckResult.objects.select_related("document").get(pk=result.pk)
+
+
+def do_results_for(document_ids, *, refresh: bool, user=None, request=None) -> dict[int, CheckResult]:
+    """document id → its result, for the documents that have one; stale ones rechecked first if `refresh`."""
+    results = CheckResult.objects.filter(document_id__in=[d for d in document_ids if d])
+    if refresh:
+        stale = list(results.stale().values_list("pk", flat=True))
+        if stale:
+            do_refresh_stale_results(user=user, request=request, only=stale)
+    return {r.document_id: r for r in results.all()}
+
+
+def do_refresh_in_request(*, user=None, request=None) -> tuple[int, int]:
+    """Recheck stale results for as long as a page may take (WEB_REFRESH_SECONDS): (rechecked, still stale)."""
+    done = do_refresh_stale_results(user=user, request=request, seconds=WEB_REFRESH_SECONDS)
+    return done, CheckResult.objects.stale().count()
 
 
 def do_refresh_stale_results(*, user=None, request=None, seconds: float | None = None, only=None) -> int:

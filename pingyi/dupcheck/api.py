@@ -9,6 +9,8 @@ from django.urls import reverse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from pingyi.accounts.access import require_organizer
+
 from . import actions
 from .extract import ExtractError, check_length
 from .models import CheckResult
@@ -21,11 +23,6 @@ PASSAGE_FIELDS = ("start", "end", "class", "source", "source_start", "source_end
 class CheckIn(Schema):
     title: str = ""
     text: str
-
-
-def _organizer(request: HttpRequest) -> None:
-    if not request.user.is_organizer:
-        raise HttpError(403, "仅组织部管理员可以使用查重接口")
 
 
 def contract(result: CheckResult) -> dict:
@@ -54,7 +51,7 @@ def contract(result: CheckResult) -> dict:
     "另附 id、url。文字作为临时检测保存，不作为今后比对的来源。",
 )
 def check_text(request: HttpRequest, payload: CheckIn):
-    _organizer(request)
+    require_organizer(request.user)
     try:
         check_length(payload.text)
         # Checked as sent, not tidied as a paste is: the offsets are into the caller's own text.
@@ -72,7 +69,7 @@ def check_text(request: HttpRequest, payload: CheckIn):
     description="一份已保存的查重结果；范文库在检测之后有变化的，先按最新范文库重新检测。",
 )
 def get_result(request: HttpRequest, result_id: int):
-    _organizer(request)
+    require_organizer(request.user)
     result = CheckResult.objects.select_related("document").filter(pk=result_id).first()
     if result is None:
         raise HttpError(404, "查重结果不存在")

@@ -243,11 +243,20 @@ class CorpusLine(models.Model):
         return f"{self.document_id}: {self.hash}"
 
 
+# The corpus version is the highest corpus id, which a removal can lower: a result is marked for
+# rechecking by a version below any, rather than by a version that might still look current.
+RECHECK = -1
+
+
 class CheckResultQuerySet(models.QuerySet):
     def stale(self, version: int | None = None):
+        """Computed before the corpus last grew, or marked for rechecking when it shrank."""
         if version is None:
             version = Document.objects.corpus_version()
         return self.filter(corpus_version__lt=version)
+
+    def mark_for_recheck(self) -> int:
+        return self.update(corpus_version=RECHECK)
 
     def recent(self):
         return self.select_related("document").order_by("-checked_at", "-id")
@@ -274,6 +283,10 @@ class CheckResult(models.Model):
 
     # Lists mark a result at or above this 总文字复制比 for the organizer's attention.
     FLAG_RATIO = 0.3
+
+    def is_stale(self, version: int) -> bool:
+        """As `CheckResultQuerySet.stale`, for a result in hand and the version read once per page."""
+        return self.corpus_version < version
 
     @property
     def total_copy_ratio(self) -> float:

@@ -43,13 +43,15 @@ def home(request):
         Document.objects.indexed().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
     )
     version = Document.objects.corpus_version()
+    results = list(CheckResult.objects.recent()[:30])
+    for r in results:
+        r.stale = r.is_stale(version)
     return render(
         request,
         "dupcheck/home.html",
         {
             "form": form,
-            "results": CheckResult.objects.recent()[:30],
-            "corpus_version": version,
+            "results": results,
             "stale": CheckResult.objects.stale(version).count(),
             "counts": [
                 (kind.label, counts.get(kind, 0))
@@ -63,10 +65,7 @@ def home(request):
 @require_POST
 @organizer_required
 def refresh(request):
-    done = actions.do_refresh_stale_results(
-        user=request.user, request=request, seconds=actions.WEB_REFRESH_SECONDS
-    )
-    left = CheckResult.objects.stale().count()
+    done, left = actions.do_refresh_in_request(user=request.user, request=request)
     if left:
         messages.info(request, f"已重新检测 {done} 份查重结果，还有 {left} 份，请继续。")
     else:
@@ -162,10 +161,7 @@ def corpus_remove(request, pk):
     except actions.DupcheckError as exc:
         messages.error(request, str(exc))
         return redirect("dupcheck_document", pk=doc.pk)
-    done = actions.do_refresh_stale_results(
-        user=request.user, request=request, seconds=actions.WEB_REFRESH_SECONDS
-    )
-    left = CheckResult.objects.stale().count()
+    done, left = actions.do_refresh_in_request(user=request.user, request=request)
     text = f"《{doc.title}》已移出范文库，不再参与比对；已重新检测 {done} 份查重结果"
     messages.success(request, text + (f"，另有 {left} 份待重新检测。" if left else "。"))
     response = redirect("dupcheck_corpus")

@@ -26,7 +26,7 @@ def _sources(result: CheckResult, chars: int) -> list[list]:
         if p["class"] == "common":
             continue
         key = (p.get("document"), p["source"])
-        credited[key] = credited.get(key, 0) + p.get("chars", p["end"] - p["start"])
+        credited[key] = credited.get(key, 0) + p["chars"]
     kinds = dict(
         Document.objects.filter(pk__in=[k for k, _ in credited if k is not None]).values_list("id", "kind")
     )
@@ -91,7 +91,7 @@ def report_docx(result: CheckResult) -> bytes:
     doc.heading("五、相似片段明细")
     text = result.document.text
     passages = [
-        [n, CLASS_LABELS.get(p["class"], p["class"]), p["source"], p.get("chars", p["end"] - p["start"]),
+        [n, CLASS_LABELS.get(p["class"], p["class"]), p["source"], p["chars"],
          _excerpt(text[p["start"] : p["end"]])]
         for n, p in enumerate(result.passages, 1)
     ]  # fmt: skip

@@ -4,22 +4,19 @@ Organizers only. Results computed before the corpus last grew are rechecked firs
 agrees with what the report pages would show.
 """
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from pingyi.accounts.access import organizer_required
-from pingyi.dupcheck import actions as dupcheck
-from pingyi.dupcheck.models import CheckResult
 from pingyi.lib import xlsx
 from pingyi.lib.downloads import attachment
 
-from .models import DutyReport
-from .views import appraisees_for, get_review_or_404
+from .views import appraisees_for, get_review_or_404, latest_checks, with_versions
 
+# Widths in Excel's units: a Chinese character takes two.
 COLUMNS = [
-    ("顺序", 6), ("姓名", 10), ("单位", 16), ("职务", 14), ("报告版本", 9), ("提交时间", 17), ("检测字数", 9),
-    ("总文字复制比（%）", 12), ("去除引用复制比（%）", 12), ("单篇最大复制比（%）", 12), ("最大复制来源", 28),
-    ("最长连续复制段（字）", 12), ("检测时间", 17),
+    ("顺序", 6), ("姓名", 10), ("单位", 22), ("职务", 14), ("报告版本", 10), ("提交时间", 17), ("检测字数", 10),
+    ("总文字复制比（%）", 20), ("去除引用复制比（%）", 22), ("单篇最大复制比（%）", 22), ("最大复制来源", 32),
+    ("最长连续复制段（字）", 22), ("检测时间", 17),
 ]  # fmt: skip
 
 
@@ -32,28 +29,16 @@ def _when(moment) -> str:
 
 
 def rows(request, review) -> list[list]:
-    appraisees = list(
-        appraisees_for(request, review)
-        .order_by("order", "id")
-        .prefetch_related(
-            Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
-        )
-    )
-    latest = {a.pk: a.versions[0] for a in appraisees if a.versions}
-    documents = [r.dupcheck_document_id for r in latest.values() if r.dupcheck_document_id]
-    stale = list(CheckResult.objects.filter(document_id__in=documents).stale().values_list("pk", flat=True))
-    if stale:
-        dupcheck.do_refresh_stale_results(user=request.user, request=request, only=stale)
-    results = {c.document_id: c for c in CheckResult.objects.filter(document_id__in=documents)}
+    appraisees = list(with_versions(appraisees_for(request, review)).order_by("order", "id"))
+    checks = latest_checks(request, appraisees, refresh=True)
     out = []
     for a in appraisees:
         unit = f"{a.unit.parent.name} {a.unit.name}" if a.unit.parent else a.unit.name
         head = [a.order, a.cadre.name, unit, a.title]
-        report = latest.get(a.pk)
-        if report is None:
+        if not a.versions:
             out.append([*head, "未提交"])
             continue
-        check = results.get(report.dupcheck_document_id)
+        report, check = a.versions[0], checks.get(a.pk)
         head += [f"第{report.version}版", _when(report.submitted_at)]
         if check is None:
             out.append([*head, "未检测"])

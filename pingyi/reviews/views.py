@@ -46,6 +46,23 @@ def appraisees_for(request, review: Review):
     )
 
 
+def with_versions(appraisees):
+    """Each appraisee with `versions`: their reports, latest first."""
+    return appraisees.prefetch_related(
+        Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
+    )
+
+
+def latest_checks(request, appraisees, *, refresh: bool) -> dict[int, CheckResult]:
+    """appraisee id → the 查重 result of their latest report version (see `with_versions`);
+    stale ones rechecked first if `refresh`."""
+    latest = {a.pk: a.versions[0].dupcheck_document_id for a in appraisees if a.versions}
+    results = dupcheck_actions.do_results_for(
+        latest.values(), refresh=refresh, user=request.user, request=request
+    )
+    return {pk: results[d] for pk, d in latest.items() if d in results}
+
+
 def refuse(request, reason, page, pk, status: int = 409):
     """Refused: the page the user came from, with the reason, and a 4xx status.
 
@@ -98,19 +115,19 @@ def review_edit(request, pk):
 
 def review_detail(request, pk):
     review = get_review_or_404(request, pk)
-    appraisees = (
-        appraisees_for(request, review)
-        .annotate(
+    appraisees = list(
+        with_versions(appraisees_for(request, review)).annotate(
             report_count=Count("reports", distinct=True),
             problem_count=Count("problems", distinct=True),
         )
-        .prefetch_related(
-            Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
-        )
     )
-    appraisees = list(appraisees)
     if request.user.is_organizer:
-        _attach_latest_checks(appraisees)
+        # As stored: a stale one is marked and rechecked when opened, not all of them on this page.
+        checks = latest_checks(request, appraisees, refresh=False)
+        version = Document.objects.corpus_version()
+        for a in appraisees:
+            a.check = checks.get(a.pk)
+            a.check_stale = a.check is not None and a.check.is_stale(version)
     candidates = None
     if request.user.is_organizer and not review.at_least(Stage.MEETING):
         taken = review.appraisees.values("cadre_id")
@@ -184,30 +201,15 @@ def appraisee_change(request, pk):
     return redirect("review_detail", pk=appraisee.review_id)
 
 
-def _attach_latest_checks(appraisees) -> None:
-    """`check` on each appraisee: the 查重 result of their latest report version, as stored (a stale
-    one is marked on the page and rechecked when opened)."""
-    latest = {a.pk: a.versions[0].dupcheck_document_id for a in appraisees if a.versions}
-    results = CheckResult.objects.filter(document_id__in=[d for d in latest.values() if d])
-    by_document = {r.document_id: r for r in results}
-    version = Document.objects.corpus_version()
-    for a in appraisees:
-        a.check = by_document.get(latest.get(a.pk))
-        a.check_stale = a.check is not None and a.check.corpus_version < version
-
-
 def _with_checks(request, reports) -> list[DutyReport]:
     """The reports, each with `check` (its 查重 result, rechecked first if the corpus grew since) for
     organizers, who alone see them."""
     reports = list(reports)
-    ids = [r.dupcheck_document_id for r in reports if r.dupcheck_document_id]
     checks = {}
-    if request.user.is_organizer and ids:
-        results = CheckResult.objects.filter(document_id__in=ids)
-        stale = list(results.stale().values_list("pk", flat=True))
-        if stale:
-            dupcheck_actions.do_refresh_stale_results(user=request.user, request=request, only=stale)
-        checks = {c.document_id: c for c in results.all()}
+    if request.user.is_organizer:
+        checks = dupcheck_actions.do_results_for(
+            [r.dupcheck_document_id for r in reports], refresh=True, user=request.user, request=request
+        )
     for r in reports:
         r.check = checks.get(r.dupcheck_document_id)
     return reports

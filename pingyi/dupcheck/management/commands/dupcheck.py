@@ -33,7 +33,7 @@ def expand(paths: list[Path], leave_out: Path) -> list[Path]:
 
 class Command(BaseCommand):
     help = (
-        "查重（spec/dupcheck.md）：检测 FILE 与 --against 指定的文件或文件夹，未指定时与全部已入库文档比对。"
+        "查重（docs/spec/dupcheck.md）：检测 FILE 与 --against 指定的文件或文件夹，未指定时与全部已入库文档比对。"
         "不保存任何内容。"
     )
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             metavar="PATH",
             help="比对的文件或文件夹（可多个）",
         )
-        parser.add_argument("--json", action="store_true", help="输出 JSON（格式见 spec/dupcheck.md）")
+        parser.add_argument("--json", action="store_true", help="输出 JSON（格式见 docs/spec/dupcheck.md）")
 
     def handle(self, *args, file: Path, against: list[Path] | None, json: bool, **options):
         text = read(file)

@@ -8,7 +8,7 @@ from pingyi.org.actions import RosterRejected, do_import_roster, plan_import
 
 
 class Command(BaseCommand):
-    help = "导入干部名册工作簿（.xlsx，格式见 spec/roster.md）：全部正确才写入，否则逐条列出错误。"
+    help = "导入干部名册工作簿（.xlsx，格式见 docs/spec/roster.md）：全部正确才写入，否则逐条列出错误。"
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -12,7 +12,7 @@ from pingyi.stats.speech import cohort_paragraph, pipeline_sentence, speakers_se
 
 
 class Command(BaseCommand):
-    help = "队伍结构统计（口径见 spec/statistics.md）：默认输出讲话稿中的段落，--json 输出全部数字。"
+    help = "队伍结构统计（口径见 docs/spec/statistics.md）：默认输出讲话稿中的段落，--json 输出全部数字。"
 
     def add_arguments(self, parser):
         parser.add_argument(

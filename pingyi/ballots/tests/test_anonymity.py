@@ -1,4 +1,5 @@
-"""The invariants of DESIGN.md: no ballot can be linked to the token (and so the person) that cast it."""
+"""The first invariant of docs/architecture.md: no ballot can be linked to the token (and so the person)
+that cast it."""
 
 import logging
 import uuid

@@ -3,7 +3,7 @@
 000 stops part way through the speech and carries the site's sidebar (您可能感兴趣的文稿, 阅读排行,
 推荐文稿). Counted in characters other than white space (the contract's `chars`), the part of 001
 that 000 reproduces is 1,426 of 3,615 characters, 1,440 (39.83%) with a later sentence 000 also
-has: the "about 45%" of the seeds' README is an estimate, and 40% is just out of reach.
+has: the "about 45%" once estimated for the pair was an estimate, and 40% is just out of reach.
 """
 
 from pathlib import Path
@@ -12,7 +12,7 @@ import pytest
 
 from pingyi.dupcheck import actions, engine
 
-# A copy of the seed pair of ../shared/seeds, so the tests run in any clone.
+# The seed pair: copies of the two source texts of the speech, kept with the tests.
 SEEDS = Path(__file__).resolve().parent / "seeds"
 SCRAPED = (SEEDS / "000_b14fbf4da3cb1feb.txt").read_text(encoding="utf-8")
 SPEECH = (SEEDS / "001_f026a8722d11b28f.txt").read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pingyi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint check pytest-sqlite pytest-postgres system bench clean
+.PHONY: run test install lint check pytest-sqlite pytest-postgres pytest-dates system bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,7 +49,16 @@ pytest-sqlite: install system
 pytest-postgres: install system
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(VENV)/bin/pytest
 
-test: lint check pytest-sqlite pytest-postgres
+# The suite must pass on any day: the non-browser tests again with the clock moved far ahead (a
+# year's last evening, when China is already in the next year) and to a leap day.
+FAR_DATES := "2031-12-31 23:30:00" "2048-02-29 12:00:00"
+pytest-dates: install system
+	for d in $(FAR_DATES); do \
+		echo "== pytest at $$d"; \
+		env -u DATABASE_URL faketime "$$d" $(VENV)/bin/pytest -m "not browser" -p no:cacheprovider || exit 1; \
+	done
+
+test: lint check pytest-sqlite pytest-postgres pytest-dates
 
 bench: install system
 	$(PY) bench/import_roster.py

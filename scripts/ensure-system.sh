@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need from the machine, installed or started when missing:
 # Debian's chromium (Playwright drives it; no browser download), CJK fonts
-# (screenshots and PDFs show Chinese), and a running PostgreSQL.
+# (screenshots and PDFs show Chinese), faketime (the suite at far dates) and a running PostgreSQL.
 set -euo pipefail
 
 missing=()
@@ -11,6 +11,7 @@ fonts=$(fc-list : family 2>/dev/null || true)
 grep -qi "WenQuanYi Zen Hei" <<<"$fonts" || missing+=(fonts-wqy-zenhei)
 grep -qi "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+command -v faketime >/dev/null || missing+=(faketime)
 if ((${#missing[@]})); then
   echo "Installing Debian packages: ${missing[*]}"
   if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -1,4 +1,5 @@
-"""Three years (2023–2025) of indicator values for the demo city, called by `manage.py load_demo`.
+"""Three years of indicator values for the demo city, called by `manage.py load_demo`: the last
+three complete years before the day it is loaded (2023–2025 when loaded in 2026; lib/demo_clock).
 
 Deterministic: each township draws from its own `random.Random` seeded with its 区划代码, so a
 value does not depend on the order of units or on what else exists. Idempotent: only values
@@ -17,13 +18,13 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from pingyi.accounts.models import Role, User
+from pingyi.lib.demo_clock import indicator_years
 from pingyi.org.models import Unit
 
 from .actions import do_load_values
 from .models import Indicator, IndicatorValue, Status
 
 SEED = 20221
-YEARS = (2023, 2024, 2025)
 COUNTY_WEALTH = {"区": (1.15, 1.3), "县级市": (1.02, 1.12), "县": (0.78, 0.98)}
 # (街道, 镇, 乡) ranges per kind, drawn once per township.
 KIND = {"街道": 0, "镇": 1, "乡": 2}
@@ -74,7 +75,7 @@ def township_values(unit: Unit, county_wealth: float) -> dict[tuple[str, int], D
         "members": rng.uniform(0.045, 0.07),
     }
     values: dict[tuple[str, int], Decimal] = {}
-    for k, year in enumerate(YEARS):
+    for k, year in enumerate(indicator_years()):
         pop = round(base_population * (0.985, 0.993, 1.0)[k])
         per_10k = pop / 10000
         gdp = pop * draws["gdp_pc"] * 1.055**k
@@ -140,10 +141,10 @@ def _leave_gaps(townships, values) -> None:
     rng = random.Random(f"{SEED}-gaps")
     keys = sorted({key for (_, key, _) in values} - {"population"})
     for township in rng.sample(townships, min(5, len(townships))):
-        key, year = rng.choice(keys), rng.choice(YEARS)
+        key, year = rng.choice(keys), rng.choice(indicator_years())
         values.pop((township.pk, key, year), None)
     # One township has no population figure for the first year: its per-10,000 values are —.
-    values.pop((townships[len(townships) // 2].pk, "population", YEARS[0]), None)
+    values.pop((townships[len(townships) // 2].pk, "population", indicator_years()[0]), None)
 
 
 def intended_values(townships) -> dict[tuple[int, str, int], Decimal]:
@@ -164,9 +165,9 @@ def _pending_corrections(townships, values) -> dict[tuple[int, str, int], Decima
         return {}
     corrections = {}
     for key, factor in (("beds", Decimal("1.05")), ("teachers", Decimal("0.98"))):
-        current = values.get((clerk.unit.pk, key, YEARS[-1]))
+        current = values.get((clerk.unit.pk, key, indicator_years()[-1]))
         if current is not None:
-            corrections[(clerk.unit.pk, key, YEARS[-1])] = (current * factor).quantize(Decimal(1))
+            corrections[(clerk.unit.pk, key, indicator_years()[-1])] = (current * factor).quantize(Decimal(1))
     return corrections
 
 
@@ -177,7 +178,10 @@ def load(stdout) -> None:
     indicators = {i.key: i for i in Indicator.objects.stored()}
     values = {k: v for k, v in intended_values(townships).items() if k[1] in indicators}
     corrections = _pending_corrections(townships, values)
-    existing = {(v.unit_id, v.indicator_id, v.year): v for v in IndicatorValue.objects.filter(year__in=YEARS)}
+    existing = {
+        (v.unit_id, v.indicator_id, v.year): v
+        for v in IndicatorValue.objects.filter(year__in=indicator_years())
+    }
     signed_off, sent = [], []
     for (unit_id, key, year), value in values.items():
         entry = (unit_id, indicators[key].pk, year)
@@ -193,4 +197,6 @@ def load(stdout) -> None:
     if sent:
         clerk = User.objects.get(username="clerk")
         written += do_load_values(sent, clerk, resubmit={e[:3] for e in sent}, target="演示数据（待审核）")
-    stdout.write(f"发展指标：{len(townships)} 个乡镇（街道）{YEARS[0]}—{YEARS[-1]}年，写入 {written} 项")
+    stdout.write(
+        f"发展指标：{len(townships)} 个乡镇（街道）{indicator_years()[0]}—{indicator_years()[-1]}年，写入 {written} 项"
+    )

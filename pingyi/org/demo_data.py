@@ -4,14 +4,17 @@
 keyed by their column names, so demos and tests can feed the importer without a real roster,
 which would be confidential. Standard library only: no Django import, so it runs anywhere.
 
-All randomness flows through one `random.Random(seed)` and "today" is pinned to 2026-11, so a
-seed always yields the same rows however often and whenever it is called.
+All randomness flows through one `random.Random(seed)` and the city is written as of 2026-11
+(`TODAY`), so a seed always yields the same rows. `months_later` moves every date of the rows by
+that many months afterwards, so the city loaded on another day keeps the same ages, tenures and
+careers relative to that day (`load_demo` passes the months since 2026-11).
 """
 
 from __future__ import annotations
 
 import calendar
 import random
+import re
 from dataclasses import dataclass, field
 
 DEFAULT_SEED = 20221
@@ -461,12 +464,36 @@ class PostRegistry:
 # ---------------------------------------------------------------------- entry point
 
 
-def build_demo_city(seed: int = DEFAULT_SEED) -> tuple[list[dict], list[dict]]:
+def build_demo_city(seed: int = DEFAULT_SEED, *, months_later: int = 0) -> tuple[list[dict], list[dict]]:
     """Returns (unit_rows, cadre_rows), each row a dict keyed by the roster workbook's column names."""
     rng = random.Random(seed)
     counties = _build_counties(rng)
     cadres = _build_cadres(rng, counties)
-    return _unit_rows(counties), [_cadre_row(c, counties) for c in cadres]
+    rows = [_cadre_row(c, counties) for c in cadres]
+    return _unit_rows(counties), [shift_row(row, months_later) for row in rows] if months_later else rows
+
+
+_YEAR_MONTH = re.compile(r"(?<!\d)(\d{4})\.(\d{2})(?!\d)")
+
+
+def shift_row(row: dict, months: int) -> dict:
+    """The cadre row with every year-month (出生年月, 简历's periods …) and the birth date inside the
+    身份证号 moved by `months`. The two 简历 lines written with years only stay as they are: they
+    are there to be flagged as unreadable."""
+
+    def moved(match: re.Match) -> str:
+        return fmt(ym(int(match[1]), int(match[2])) + months)
+
+    out = {
+        k: _YEAR_MONTH.sub(moved, v) if isinstance(v, str) and k != "身份证号" else v for k, v in row.items()
+    }
+    number = row.get("身份证号")
+    if number:
+        year, month = divmod(ym(int(number[6:10]), int(number[10:12])) + months, 12)
+        day = min(int(number[12:14]), calendar.monthrange(year, month + 1)[1])
+        body = f"{number[:6]}{year:04d}{month + 1:02d}{day:02d}{number[14:17]}"
+        out["身份证号"] = body + id_check_digit(body)
+    return out
 
 
 # ---------------------------------------------------------------------- units

@@ -12,6 +12,7 @@ from django.utils import timezone
 from pingyi.accounts.models import User
 from pingyi.dupcheck import samples
 from pingyi.dupcheck.demo import TEMPLATE_PARAGRAPH
+from pingyi.lib.demo_clock import moved
 from pingyi.org.models import Cadre, Post
 
 from . import actions
@@ -100,8 +101,10 @@ def _first_round(organizer, rng) -> Review:
             chosen.append(cadre)
             seen.add(county)
     chosen += [c for c in people if c not in chosen][: 9 - len(chosen)]
+    # Written for 2026-11-23 (lib/demo_clock): the meeting in June, problems due in Sep, Dec and Oct.
+    deadlines = [moved(dt.date(2026, month, 30)) for month in (9, 12, 10)]
     review = actions.do_create_review(
-        organizer, number=1, title=FIRST_TITLE, meeting_date=dt.date(2026, 6, 18), venue="市委会议中心第一会议室",
+        organizer, number=1, title=FIRST_TITLE, meeting_date=moved(dt.date(2026, 6, 18)), venue="市委会议中心第一会议室",
         # The demo builds a past round today: a June deadline would flag every report 逾期.
         speaking_minutes=8, report_deadline=None,
         requirements="请对照问题清单，逐项制定整改措施，明确责任人和整改时限，每季度报告整改进展，整改情况纳入下一期述职评议。",
@@ -124,7 +127,7 @@ def _first_round(organizer, rng) -> Review:
             area, text, measure = PROBLEMS[(i * 3 + k) % len(PROBLEMS)]
             problem = actions.do_add_problem(
                 appraisee, organizer, area=area, source=["self", "remark", "evaluators"][k], description=text,
-                measure=measure, owner=appraisee.cadre.name, deadline=dt.date(2026, [9, 12, 10][k], 30),
+                measure=measure, owner=appraisee.cadre.name, deadline=deadlines[k],
             )  # fmt: skip
             _progress(problem, organizer, (i + k) % 5)
     review = actions.do_move_stage(review, organizer, "published")
@@ -155,9 +158,10 @@ def _second_round(organizer, clerk, rng) -> Review:
     clerk_unit = clerk.unit if clerk else None
     chosen = [c for c in candidates if clerk_unit and c.unit_id == clerk_unit.pk][:1]
     chosen += [c for c in candidates if c not in chosen][: 6 - len(chosen)]
+    deadline = timezone.make_aware(dt.datetime.combine(moved(dt.date(2026, 12, 8)), dt.time(17)))
     review = actions.do_create_review(
-        organizer, number=2, title=SECOND_TITLE, meeting_date=dt.date(2026, 12, 16), venue="市委会议中心第一会议室",
-        speaking_minutes=8, report_deadline=timezone.make_aware(dt.datetime(2026, 12, 8, 17, 0)),
+        organizer, number=2, title=SECOND_TITLE, meeting_date=moved(dt.date(2026, 12, 16)), venue="市委会议中心第一会议室",
+        speaking_minutes=8, report_deadline=deadline,
     )  # fmt: skip
     for cadre in chosen:
         actions.do_add_appraisee(review, cadre, organizer)

@@ -19,6 +19,7 @@ CHIEF_ENDINGS = ("党委书记", "党工委书记", "镇长", "乡长", "街道�
 PERIOD = re.compile(r"^(\d{4})\.(\d{2})(?:--|—|至|～)(\d{4})\.(\d{2})  (\S.*)$")
 OPEN = re.compile(r"^(\d{4})\.(\d{2})(?:--|—|～|至今)  (\S.*)$")
 NOTE = re.compile(r"^（其间：.*）$")
+YEAR_MONTH = re.compile(r"\d{4}\.\d{2}")
 
 
 def month(text):
@@ -344,3 +345,26 @@ def test_the_project_parser_flags_exactly_the_malformed_lines(city):
     assert statuses[UNPARSED] == 2
     assert statuses[NOTE_STATUS] >= 4
     assert set(statuses) == {OK, NOTE_STATUS, UNPARSED}
+
+
+@pytest.mark.parametrize("months", [1, 13, 61, 240])
+def test_loaded_later_the_city_keeps_every_age_tenure_and_career(city, months):
+    """load_demo moves the city to the day it runs: every date moves by the same months, so ages
+    and tenures on that day are those of 2026-11, and 身份证号 still agree with 出生年月."""
+    units, cadres = build_demo_city(months_later=months)
+    assert units == city[0] and len(cadres) == len(city[1])
+    ref = divmod(2026 * 12 + 10 + months, 12)
+    later = (ref[0], ref[1] + 1)
+    for before, after in zip(city[1], cadres, strict=True):
+        assert after["姓名"] == before["姓名"]
+        assert age(after["出生年月"], later) == age(before["出生年月"])
+        for column in ("入党时间", "参加工作时间", "任现职时间"):
+            if before[column]:
+                assert month(after[column]) - month(before[column]) == months
+        periods = zip(YEAR_MONTH.findall(before["简历"]), YEAR_MONTH.findall(after["简历"]), strict=True)
+        assert {month(m) - month(b) for b, m in periods} <= {months}
+        number = after["身份证号"]
+        if number:
+            assert number[-1] == check_digit(number[:17])
+            assert f"{number[6:10]}.{number[10:12]}" == after["出生年月"]
+            assert number[14:17] == before["身份证号"][14:17]  # the gender digit stays

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from pingyi.audit.models import AuditEvent
 from pingyi.org.models import Cadre, RosterImport
@@ -188,9 +189,13 @@ def test_the_template_downloads_with_both_sheets(organizer):
 
 
 def test_cadre_list_filters(organizer, city):
-    make_cadre(city.qingshan, "年轻镇长", titles=["镇长"], birth=dt.date(1995, 1, 1))
-    make_cadre(city.qingshan, "副镇长甲", titles=["副镇长"], birth=dt.date(1980, 1, 1))
-    make_cadre(city.liuying, "硕士书记", birth=dt.date(1970, 1, 1), education_inservice=5)
+    # Ages, not birth years: the age bands are counted from today.
+    def born(age: int) -> dt.date:
+        return dt.date(timezone.localdate().year - age - 1, 1, 1)
+
+    make_cadre(city.qingshan, "年轻镇长", titles=["镇长"], birth=born(30))
+    make_cadre(city.qingshan, "副镇长甲", titles=["副镇长"], birth=born(45))
+    make_cadre(city.liuying, "硕士书记", birth=born(57), education_inservice=5)
 
     def names(**params):
         html = organizer.get(reverse("cadre_list"), params).content.decode()

@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from pingyi.accounts.models import Role, User
-from pingyi.lib import xlsx
+from pingyi.lib import demo_clock, xlsx
 from pingyi.org.actions import do_import_roster
 from pingyi.org.demo_data import build_demo_city
 from pingyi.org.models import Unit
@@ -15,8 +15,10 @@ DEMO_PASSWORD = "pingyi-demo"
 
 
 def demo_workbook() -> bytes:
-    """The demo city as a roster workbook, so it enters through the same door as real data."""
-    units, cadres = build_demo_city()
+    """The demo city as a roster workbook, so it enters through the same door as real data.
+
+    Its dates are moved to today (lib/demo_clock), so ages and tenures read as when it was written."""
+    units, cadres = build_demo_city(months_later=demo_clock.months_later())
     return xlsx.write_workbook(
         [
             xlsx.SheetSpec(UNIT_SHEET, UNIT_COLUMNS, [[r.get(c.name) for c in UNIT_COLUMNS] for r in units]),

@@ -24,6 +24,7 @@ register_actions(
         "tokens_issue": "生成测评凭证",
         "tokens_void": "作废测评凭证",
         "paper_ballot": "录入纸质选票",
+        "group_combine": "合并票数不足的评议组",
     }
 )
 MAX_TOKENS_PER_BATCH = 2000
@@ -114,6 +115,32 @@ def do_void_tokens(group: EvaluatorGroup, user, *, batch: int | None = None) -> 
         record("tokens_void", user=user, target=f"{group.review.label} {group.label}",
                summary=f"{'第' + str(batch) + '批' if batch else '全部'}未使用凭证 {count} 张")  # fmt: skip
     return count
+
+
+def do_combine_group(
+    group: EvaluatorGroup, *, user, into: EvaluatorGroup | None = None, pooled: bool = False
+):
+    """For this round, count a small group's ballots with another group's, or with the other small
+    groups as 其他评议人; neither (into None, pooled False) undoes it. Only while voting runs."""
+    _organizer(user)
+    _require(not (into and pooled), "只能选择一种合并方式")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().get(pk=group.review_id)
+        _require(review.stage == Stage.APPRAISAL, "只能在测评阶段、公布结果之前合并评议组")
+        group = EvaluatorGroup.objects.select_for_update().get(pk=group.pk)
+        if into is not None:
+            into = EvaluatorGroup.objects.get(pk=into.pk)
+            _require(into.review_id == review.pk and into.pk != group.pk, "请选择本期的另一个评议组")
+            _require(
+                not into.pooled and into.merge_into_id is None, f"「{into.label}」本身已合并，不能再并入"
+            )
+        if into is not None or pooled:
+            _require(not group.merged.exists(), f"已有评议组并入「{group.label}」，请先撤销")
+        group.merge_into, group.pooled = into, pooled
+        group.save(update_fields=["merge_into", "pooled"])
+        how = f"并入{into.label}" if into else "并入“其他评议人”" if pooled else "撤销合并"
+        record("group_combine", user=user, target=f"{review.label} {group.label}", summary=how)
+    return group
 
 
 @dataclass

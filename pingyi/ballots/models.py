@@ -14,6 +14,10 @@ from django.db import models
 
 from pingyi.reviews.models import Review
 
+# Fewer ballots than this in a group, and the group's published ballots or means could be read one
+# by one: no group is published with fewer, and no group mean for an appraisee from fewer.
+MIN_GROUP_BALLOTS = 5
+
 DEFAULT_SCALE = [
     {"label": "好", "points": 100},
     {"label": "较好", "points": 80},
@@ -79,6 +83,13 @@ class EvaluatorGroup(models.Model):
     weight = models.DecimalField("权重", max_digits=6, decimal_places=2)
     head_count = models.PositiveIntegerField("人数")
     order = models.PositiveSmallIntegerField(default=0)
+    # A group that cast fewer than MIN_GROUP_BALLOTS ballots would be readable ballot by ballot in the
+    # published record, so before publication the organizer combines it: into another group for this
+    # round, or with the other small groups as 其他评议人 (publish.record_groups).
+    merge_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged", verbose_name="并入"
+    )
+    pooled = models.BooleanField("并入“其他评议人”", default=False)
 
     class Meta:
         verbose_name = "评议组"

@@ -7,11 +7,12 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required
 from pingyi.lib.downloads import attachment
+from pingyi.reviews.models import Stage
 from pingyi.reviews.views import get_review_or_404
 
-from . import actions
+from . import actions, publish
 from .forms import BallotFormEditor, GroupsEditor
-from .models import EvaluatorGroup, TokenStatus
+from .models import MIN_GROUP_BALLOTS, EvaluatorGroup, TokenStatus
 from .slips import ballot_url, slips_pdf
 
 
@@ -32,8 +33,42 @@ def overview(request, pk):
                        "batches": sorted(set(tokens.values_list("batch", flat=True)))})  # fmt: skip
     return render(request, "ballots/overview.html", {
         "review": review, "form": form, "groups": groups, "turnout": actions.turnout(review),
-        "vote_url": ballot_url(_base_url(request)),
+        "vote_url": ballot_url(_base_url(request)), **_small_groups(review),
     })  # fmt: skip
+
+
+def _small_groups(review) -> dict:
+    """While voting runs: each group's ballots, how it is combined, and what would still be too small."""
+    if review.stage != Stage.APPRAISAL:
+        return {}
+    counts = publish.ballots_by_group(review)
+    groups = list(review.evaluator_groups.all())
+    rows = [
+        {"g": g, "ballots": counts.get(g.pk, 0), "targets": [t for t in groups if t.pk != g.pk]}
+        for g in groups
+    ]
+    return {"combine_rows": rows, "min_group": MIN_GROUP_BALLOTS, "still_small": publish.small_groups(review)}
+
+
+@require_POST
+@organizer_required
+def combine(request, pk):
+    group = get_object_or_404(EvaluatorGroup.objects.select_related("review"), pk=pk)
+    choice = request.POST.get("into", "")
+    into = None
+    if choice.isdigit():
+        into = EvaluatorGroup.objects.filter(review=group.review, pk=int(choice)).first()
+    try:
+        if choice not in ("", "pooled") and into is None:
+            raise actions.BallotError("请选择本期的另一个评议组")
+        actions.do_combine_group(group, user=request.user, into=into, pooled=choice == "pooled")
+    except actions.BallotError as exc:
+        messages.error(request, str(exc))
+        response = overview(request, group.review_id)
+        response.status_code = 409
+        return response
+    messages.success(request, f"已保存“{group.label}”的合并方式")
+    return redirect("ballots_overview", pk=group.review_id)
 
 
 @organizer_required

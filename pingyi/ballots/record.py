@@ -18,6 +18,10 @@ tools recount from the same file and must reach the same result. Readings of the
   strictly decreasing. A score below the last threshold is not refused here: it gets no grade.
 - A receipt is a non-empty string. An appraisee key in `ratings` with an empty object is kept
   (round trip) and counts as not rated.
+- Two forms. The current one lists `receipts` (sorted, one per ballot) apart from `ballots` (in
+  random order, no receipt), so a receipt proves that one's ballot is counted but not which ballot
+  it is. Records published before that carry a `receipt` in each ballot and no `receipts`; they are
+  read as they are and written back in their own form. A record mixing the two is refused.
 """
 
 from __future__ import annotations
@@ -101,7 +105,7 @@ class Appraisee:
 @dataclass(frozen=True)
 class Ballot:
     group: str
-    receipt: str
+    receipt: str | None  # only in records of the older form
     ratings: dict[str, dict[str, str]]  # appraisee key → criterion key → level label
 
 
@@ -114,6 +118,7 @@ class AuditRecord:
     rules: Rules
     appraisees: tuple[Appraisee, ...]
     ballots: tuple[Ballot, ...]
+    receipts: tuple[str, ...] | None = None  # None: a record of the older form
 
     @classmethod
     def from_json(cls, obj: Any) -> AuditRecord:
@@ -147,10 +152,11 @@ class AuditRecord:
             "appraisees": [
                 {"key": a.key, "name": a.name, "unit": a.unit, "title": a.title} for a in self.appraisees
             ],
+            **({} if self.receipts is None else {"receipts": list(self.receipts)}),
             "ballots": [
                 {
                     "group": b.group,
-                    "receipt": b.receipt,
+                    **({"receipt": b.receipt} if self.receipts is None else {}),
                     "ratings": {a: dict(r) for a, r in b.ratings.items()},
                 }
                 for b in self.ballots
@@ -222,7 +228,9 @@ def read_criteria(value: Any, path: str = "criteria") -> tuple[Criterion, ...]:
 
 
 def _read_record(obj: Any) -> AuditRecord:
-    top = _fields(obj, "", ("review", "scale", "criteria", "groups", "rules", "appraisees", "ballots"))
+    older = isinstance(obj, dict) and "receipts" not in obj
+    sections = ("review", "scale", "criteria", "groups", "rules", "appraisees")
+    top = _fields(obj, "", sections + (("ballots",) if older else ("receipts", "ballots")))
     fields = _fields(top["review"], "review", ("number", "title"))
     review = Review(_integer(fields["number"], "review.number", 0), _text(fields["title"], "review.title"))
     scale = read_scale(top["scale"])
@@ -247,23 +255,38 @@ def _read_record(obj: Any) -> AuditRecord:
     criterion_keys = [c.key for c in criteria]
     labels = [lv.label for lv in scale]
     ballots = []
-    for p, o in _items(top["ballots"], "ballots", ("group", "receipt", "ratings"), empty=True):
+    fields = ("group", "receipt", "ratings") if older else ("group", "ratings")
+    for p, o in _items(top["ballots"], "ballots", fields, empty=True):
         group = _text(o["group"], f"{p}.group")
         if group not in group_keys:
             _fail(f"{p}.group", f"评议组「{group}」不存在")
-        receipt = _text(o["receipt"], f"{p}.receipt")
+        receipt = _text(o["receipt"], f"{p}.receipt") if older else None
         ratings = check_ratings(o["ratings"], f"{p}.ratings", keys, criterion_keys, labels)
         ballots.append(Ballot(group, receipt, ratings))
-    _unique([b.receipt for b in ballots], "ballots", "receipt", "回执码")
-    return AuditRecord(
-        review,
-        scale,
-        criteria,
-        groups,
-        rules,
-        appraisees,
-        tuple(ballots),
-    )
+    if older:
+        _unique([b.receipt for b in ballots], "ballots", "receipt", "回执码")
+        receipts = None
+    else:
+        receipts = _receipts(top["receipts"], len(ballots))
+    return AuditRecord(review, scale, criteria, groups, rules, appraisees, tuple(ballots), receipts)
+
+
+def _receipts(value: Any, ballots: int) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        _fail("receipts", "应为数组")
+    receipts = tuple(_text(r, f"receipts[{i}]") for i, r in enumerate(value))
+    seen: dict[str, int] = {}
+    for i, receipt in enumerate(receipts):
+        if receipt in seen:
+            _fail(f"receipts[{i}]", f"回执码「{receipt}」重复（与 receipts[{seen[receipt]}] 相同）")
+        seen[receipt] = i
+    # Sorted, so that their order cannot follow the order of casting.
+    for i in range(1, len(receipts)):
+        if receipts[i] < receipts[i - 1]:
+            _fail(f"receipts[{i}]", "回执码应按顺序排列")
+    if len(receipts) != ballots:
+        _fail("receipts", f"回执码有 {len(receipts)} 个，选票有 {ballots} 张，两者应相等")
+    return receipts
 
 
 def read_rules(value: Any) -> Rules:

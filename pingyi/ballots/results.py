@@ -16,11 +16,9 @@ from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.views import get_review_or_404
 
 from .actions import appraisee_key
-from .models import Publication
+from .models import MIN_GROUP_BALLOTS, Publication
 from .publish import count
 from .record import RecordError
-
-MIN_GROUP_BALLOTS = 5  # a group's mean is shown only from five ballots up, so nobody's vote shows
 
 
 def _result(request, review: Review) -> tuple[dict | None, dict | None, bool]:
@@ -83,10 +81,10 @@ def _published_or_404(number: int) -> Publication:
 def receipts(request, number):
     """公示: every counted receipt, so each evaluator can find theirs. Public, like the record."""
     publication = _published_or_404(number)
-    invalid = {i["receipt"]: i["reason"] for i in publication.result["ballots"]["invalid"]}
-    listed = [(b["receipt"], invalid.get(b["receipt"], "")) for b in publication.record["ballots"]]
+    # Receipts only, never beside a ballot or its validity: a receipt proves inclusion, not content.
+    listed = publication.record.get("receipts") or sorted(b["receipt"] for b in publication.record["ballots"])
     query = request.GET.get("q", "").strip().upper()
-    found = [r for r in listed if query and query.replace(" ", "") in r[0]] if query else None
+    found = [r for r in listed if query.replace(" ", "") in r] if query else None
     return render(request, "ballots/receipts.html", {
         "review": publication.review, "receipts": listed, "query": query, "found": found,
         "total": len(listed), "valid": publication.result["ballots"]["valid"],

@@ -61,7 +61,8 @@ def cast(token: TokenRow, *, receipt: str, ratings: dict, source: str) -> bool:
     """Claim the token and store the ballot, both or neither; False when the token was not claimable.
 
     A token is claimable while it is issued (not used, not void) and its review is in 测评, checked in
-    the same statement, so a ballot racing the closing of voting is either counted before or refused.
+    the same statement under a share lock on the review (see _claim_sql), so a ballot racing the
+    closing of voting is either counted or refused.
     IntegrityError when the receipt is taken. On PostgreSQL one statement does both (atomic by itself:
     one round trip instead of five with BEGIN and COMMIT); elsewhere two statements in a transaction.
     """
@@ -85,9 +86,15 @@ def cast(token: TokenRow, *, receipt: str, ratings: dict, source: str) -> bool:
 def _claim_sql(token: TokenRow) -> tuple[str, list]:
     t, r = BallotToken, Review
     status = _column(t, "status")
+    # On PostgreSQL the claim takes a share lock on the review's row: closing voting locks that row for
+    # update first, so a claim either commits before the closing transaction counts, or waits for it
+    # and then finds the round no longer in 测评. Without the lock the claim read the stage from a
+    # snapshot taken before the closing committed, and a ballot could be acknowledged but not counted.
+    # SQLite writes one transaction at a time, which serialises the two already.
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
     sql = (
         f"UPDATE {_table(t)} SET {status} = %s WHERE {_column(t, 'id')} = %s AND {status} = %s "
-        f"AND EXISTS (SELECT 1 FROM {_table(r)} WHERE {_column(r, 'id')} = %s AND {_column(r, 'stage')} = %s)"
+        f"AND EXISTS (SELECT 1 FROM {_table(r)} WHERE {_column(r, 'id')} = %s AND {_column(r, 'stage')} = %s{lock})"
     )
     params = [
         TokenStatus.USED.value,

@@ -80,8 +80,13 @@ class AppraiseeResult:
 
 @dataclass(frozen=True)
 class InvalidBallot:
-    receipt: str
+    index: int  # position in the record's ballots, from 0
+    receipt: str | None  # only in records of the older form, which name invalid ballots by receipt
     reason: str
+
+    def to_json(self) -> dict:
+        where = {"index": self.index} if self.receipt is None else {"receipt": self.receipt}
+        return {**where, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,7 @@ class TallyResult:
             "ballots": {
                 "total": self.ballots.total,
                 "valid": self.ballots.valid,
-                "invalid": [{"receipt": b.receipt, "reason": b.reason} for b in self.ballots.invalid],
+                "invalid": [b.to_json() for b in self.ballots.invalid],
             },
         }
 
@@ -124,10 +129,10 @@ def tally(record: AuditRecord) -> TallyResult:
     scores: dict[str, list[list[tuple[int, int]]]] = {k: [[] for _ in record.groups] for k in keys}
     chosen: dict[str, Counter] = {k: Counter() for k in keys}
     invalid = []
-    for ballot in record.ballots:
+    for index, ballot in enumerate(record.ballots):
         reason, ballot_scores = judge.judge(ballot.ratings)
         if reason is not None:
-            invalid.append(InvalidBallot(ballot.receipt, reason))
+            invalid.append(InvalidBallot(index, ballot.receipt, reason))
             continue
         g = group_pos[ballot.group]
         for key, num, den in ballot_scores:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("paper-ballots/<int:pk>/", paper.resolve, name="paper_resolve"),
     path("ballot-groups/<int:pk>/issue/", organizer.issue, name="tokens_issue"),
     path("ballot-groups/<int:pk>/void/", organizer.void, name="tokens_void"),
+    path("ballot-groups/<int:pk>/combine/", organizer.combine, name="group_combine"),
 ]
 
 urlpatterns += [

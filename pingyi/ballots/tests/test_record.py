@@ -174,3 +174,51 @@ def test_a_record_built_in_code_can_be_validated():
     bad = replace(record, ballots=(Ballot("Z", "R9", {}),))
     with pytest.raises(RecordError, match=r"^ballots\[0\]\.group：评议组「Z」不存在$"):
         bad.validate()
+
+
+def current_form(obj: dict) -> dict:
+    """The sample as records are now published: receipts sorted apart, ballots without them."""
+    out = {k: v for k, v in obj.items() if k != "ballots"}
+    out["receipts"] = sorted(b["receipt"] for b in obj["ballots"])
+    out["ballots"] = [{"group": b["group"], "ratings": b["ratings"]} for b in obj["ballots"]]
+    return out
+
+
+def test_the_current_form_lists_receipts_apart_and_round_trips():
+    obj = current_form(sample())
+    record = AuditRecord.from_json(obj)
+    assert record.receipts == tuple(sorted(b["receipt"] for b in sample()["ballots"]))
+    assert all(b.receipt is None for b in record.ballots)
+    out = record.to_json()
+    assert out == obj
+    assert list(out) == [
+        "review",
+        "scale",
+        "criteria",
+        "groups",
+        "rules",
+        "appraisees",
+        "receipts",
+        "ballots",
+    ]
+    assert list(out["ballots"][0]) == ["group", "ratings"]
+    # The older form is still read, and written back as it was.
+    assert AuditRecord.from_json(sample()).to_json() == sample()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda o: o["receipts"].pop(), "receipts：回执码有 2 个，选票有 3 张，两者应相等"),
+        (lambda o: o["receipts"].reverse(), "receipts[1]：回执码应按顺序排列"),
+        (lambda o: o["receipts"].__setitem__(1, o["receipts"][0]), "receipts[1]：回执码「R1」重复"),
+        (lambda o: o["receipts"].__setitem__(0, ""), "receipts[0]：不能为空"),
+        (lambda o: o.__setitem__("receipts", "R1"), "receipts：应为数组"),
+        (lambda o: o["ballots"][0].__setitem__("receipt", "R1"), "ballots[0].receipt：未知字段"),
+    ],
+)
+def test_a_current_record_with_bad_receipts_is_refused(change, message):
+    obj = current_form(sample())
+    change(obj)
+    with pytest.raises(RecordError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        AuditRecord.from_json(obj)

@@ -82,3 +82,22 @@ def test_text_that_is_not_json(tmp_path):
 def test_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match=r"^找不到文件"):
         recount(str(tmp_path / "none.json"))
+
+
+def test_a_current_record_names_invalid_ballots_by_position(tmp_path):
+    older = record_json(BALLOTS)
+    current = {k: v for k, v in older.items() if k != "ballots"}
+    current["receipts"] = sorted(b["receipt"] for b in older["ballots"])
+    current["ballots"] = [{"group": b["group"], "ratings": b["ratings"]} for b in reversed(older["ballots"])]
+    path = tmp_path / "current.json"
+    path.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
+    result = json.loads(recount(str(path), "--json"))
+    assert result["ballots"]["invalid"] == [{"index": 0, "reason": "同一档次"}]
+    # Same ballots, same result, whichever form the record has.
+    old_path = tmp_path / "older.json"
+    old_path.write_text(json.dumps(older, ensure_ascii=False), encoding="utf-8")
+    assert json.loads(recount(str(old_path), "--json"))["results"] == result["results"]
+    assert recount(str(path)).splitlines()[-2:] == [
+        "无效票（在审计记录 ballots 中的位置，从 0 起：原因）：",
+        "  第 0 张：同一档次",
+    ]

@@ -9,7 +9,7 @@ from pingyi.reviews.models import Review
 
 
 class Command(BaseCommand):
-    help = "导出第N期的审计记录（spec/scoring.md），可用 recount 复核计票结果。"
+    help = "导出第N期的审计记录（docs/spec/scoring.md），可用 recount 复核计票结果。"
 
     def add_arguments(self, parser):
         parser.add_argument("review", type=int, help="期数")

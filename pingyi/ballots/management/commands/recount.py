@@ -11,9 +11,7 @@ from pingyi.ballots.tally import TallyResult, tally
 
 
 class Command(BaseCommand):
-    help = (
-        "按审计记录重新计票（规则见 spec/scoring.md）：默认输出排名表，--json 输出与公布结果相同格式的 JSON。"
-    )
+    help = "按审计记录重新计票（规则见 docs/spec/scoring.md）：默认输出排名表，--json 输出与公布结果相同格式的 JSON。"
     # A recount must work on any machine holding the file: no checks that could reach the database.
     requires_system_checks = []
 
@@ -78,8 +76,12 @@ def table(record: AuditRecord, result: TallyResult) -> str:
         cells = [_pad(cell, widths[i], right=i in numeric and row is not head) for i, cell in enumerate(row)]
         lines.append("  ".join(cells).rstrip())
     if result.ballots.invalid:
-        lines += ["", "无效票（回执码：原因）："]
-        lines += [f"  {b.receipt}：{b.reason}" for b in result.ballots.invalid]
+        if record.receipts is None:
+            lines += ["", "无效票（回执码：原因）："]
+            lines += [f"  {b.receipt}：{b.reason}" for b in result.ballots.invalid]
+        else:
+            lines += ["", "无效票（在审计记录 ballots 中的位置，从 0 起：原因）："]
+            lines += [f"  第 {b.index} 张：{b.reason}" for b in result.ballots.invalid]
     return "\n".join(lines)
 
 

@@ -215,10 +215,20 @@ def _check(form: BallotForm, keys: tuple[str, ...], ratings: dict, rules) -> str
         from .record import check_ratings as checked_ratings
 
         checked = checked_ratings(ratings, "ratings", keys, [c["key"] for c in form.criteria], list(levels))
-        return rules.judge(checked)[0]
-    from .scoring import validate_ballot
+        reason = rules.judge(checked)[0]
+    else:
+        from .scoring import validate_ballot
 
-    return validate_ballot(form.scale, form.criteria, form.rules, list(keys), ratings)
+        reason = validate_ballot(form.scale, form.criteria, form.rules, list(keys), ratings)
+    return REFUSALS.get(reason, reason)
+
+
+# What an evaluator is told when the phone refuses a ballot the tally would count as invalid.
+REFUSALS = {
+    "空白票": "全部为“不了解”的选票是空白票，不计分，请至少评价一位述职人",
+    "同一档次": "不能对所有人都评同一档次，请按实际情况评价",
+    "超过优秀名额": "综合得分达到优秀分数线的人数超过了名额，请调整后再提交",
+}
 
 
 def _digest(code: str) -> str:

@@ -1,15 +1,15 @@
-"""Steps 1 and 2 of spec/scoring.md for one ballot — its scores and its validity — and half-up rounding.
+"""Steps 1 and 2 of docs/spec/scoring.md for one ballot — its scores and its validity — and half-up rounding.
 
 The tally and the ballot pages share `BallotRules`, so a ballot refused before submission is
 exactly a ballot the tally would count as invalid. Readings of step 2 (see tally.py for the rest):
 
-- A rating is any level chosen for an (appraisee, criterion), 不了解 included: a ballot of only
-  不了解 is not 空白票. "b rates every appraisee" means every appraisee has at least one rating,
-  and "the same level" compares all ratings of the ballot, 不了解 included — so a ballot that
-  marks every appraisee 不了解 everywhere is 同一档次 (when N ≥ 3 and reject_uniform).
+- 空白票: no rating that has points — nothing rated, or only 不了解 (which abstains). So a ballot
+  that marks every appraisee 不了解 everywhere is 空白票, never 同一档次. "b rates every appraisee"
+  means every appraisee has at least one rating, and "the same level" compares all ratings of the
+  ballot, 不了解 included (a ballot of 一般 and 不了解 is not uniform).
 - For `top_quota`, an appraisee reaches min_score when the exact ballot score s(b,a) ≥ min_score
-  (abstaining appraisees do not); N is the number of appraisees in the record, and
-  floor(share × N) is computed exactly from the decimal share (0.3 × 10 = 3).
+  (abstaining appraisees do not); N is the number of appraisees in the record, and the allowance
+  max(1, floor(share × N)) is computed exactly from the decimal share (0.3 × 10 = 3; 0.3 × 3 → 1).
 
 Scores are kept in integers: weights and points are scaled by a common denominator each, so that
 s(b,a) = num / (den × points_scale) with integer num and den.
@@ -66,7 +66,8 @@ class BallotRules:
             self.quota_allowed = None
         else:
             share = Fraction(quota.share)
-            self.quota_allowed = share.numerator * self.n // share.denominator
+            # At least one: floor(0.3 × 3) = 0 would make every ballot with one high score invalid.
+            self.quota_allowed = max(1, share.numerator * self.n // share.denominator)
             # s ≥ min_score  ⇔  num × q ≥ p × den, with p/q = min_score × points_scale
             reach = Fraction(quota.min_score) * self.points_scale
             self.quota_p, self.quota_q = reach.numerator, reach.denominator
@@ -94,7 +95,7 @@ class BallotRules:
             labels.update(given.values())
             if den:
                 scores.append((key, num, den))
-        if not rated:
+        if not scores:
             return BLANK, scores
         if self.reject_uniform and rated == self.n and len(labels) == 1:
             return UNIFORM, scores

@@ -40,8 +40,8 @@ def _ballot_context(review: Review, code: str, ratings: dict, error: str = "") -
             for c in form.criteria
         ]})  # fmt: skip
     quota = form.rules.get("top_quota")
-    # floor(share × N) exactly, as the tally counts it (0.58 × 50 is 29, not float's 28).
-    allowed = math.floor(Fraction(str(quota["share"])) * len(appraisees)) if quota else None
+    # max(1, floor(share × N)) exactly, as the tally counts it (0.58 × 50 is 29, not float's 28).
+    allowed = max(1, math.floor(Fraction(str(quota["share"])) * len(appraisees))) if quota else None
     return {"review": review, "code": code, "form": form, "appraisees": appraisees, "error": error,
             "quota": quota, "allowed": allowed, "rules_json": {"scale": form.scale, "criteria": form.criteria,
             "rules": form.rules, "keys": [x["key"] for x in appraisees], "allowed": allowed}}  # fmt: skip

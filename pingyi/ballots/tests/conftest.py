@@ -34,7 +34,7 @@ def _voting():
 
 
 def good_ratings(first="较好", rest="一般"):
-    """A valid ballot. With three appraisees the default quota (floor(0.3 × 3) = 0) allows no score of 90."""
+    """A valid ballot. With three appraisees the default quota, max(1, floor(0.3 × 3)), allows one score of 90."""
     criteria = ["development", "livelihood", "safety", "party"]
     return {"a01": dict.fromkeys(criteria, first), "a02": dict.fromkeys(criteria, rest),
             "a03": dict.fromkeys(criteria, "差")}  # fmt: skip

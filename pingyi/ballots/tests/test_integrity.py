@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from pingyi.ballots import actions, codes
 from pingyi.ballots.models import Ballot, BallotToken
@@ -110,3 +111,12 @@ def test_a_ballot_racing_the_close_of_voting_is_refused_and_its_token_kept(votin
         )
     assert not Ballot.objects.exists()
     assert not BallotToken.objects.filter(status="used").exists()
+
+
+def test_the_phone_refuses_a_ballot_of_only_bu_liao_jie_in_words_the_evaluator_understands(voting):
+    code = voting.codes["public"][0]
+    fields = {f"r-{a}-{c}": "不了解" for a in ("a01", "a02", "a03") for c in good_ratings()["a01"]}
+    response = Client().post("/v/", {"code": code, "step": "review", **fields})
+    assert response.status_code == 400
+    assert "全部为“不了解”的选票是空白票，不计分" in response.content.decode()
+    assert not Ballot.objects.exists()

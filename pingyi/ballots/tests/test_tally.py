@@ -110,9 +110,11 @@ def test_a_ballot_without_any_rating_is_blank():
     assert out["ballots"]["valid"] == 1
 
 
-def test_a_ballot_of_only_bu_liao_jie_is_not_blank():
-    out = run([("L", {"a1": "UUUU", "a2": "UUUU"})], n=2)
-    assert out["ballots"] == {"total": 1, "valid": 1, "invalid": []}
+def test_a_ballot_of_only_bu_liao_jie_is_blank():
+    # It rates nobody with points; with N ≥ 3 it is 空白票, not 同一档次 (the spec's ruling).
+    assert reasons(run([("L", {"a1": "UUUU", "a2": "UUUU"})], n=2)) == [BLANK]
+    assert reasons(run([("L", {"a1": "UUUU", "a2": "UUUU", "a3": "UUUU"})], n=3)) == [BLANK]
+    assert reasons(run([("L", {"a1": "UUUU", "a2": "UUUG"})], n=2)) == []
 
 
 @pytest.mark.parametrize(
@@ -120,7 +122,7 @@ def test_a_ballot_of_only_bu_liao_jie_is_not_blank():
     [
         (3, {"a1": "HHHH", "a2": "HHHH", "a3": "HHHH"}, True, UNIFORM),
         (3, {"a1": "HHH-", "a2": "H---", "a3": "HHHH"}, True, UNIFORM),  # every rating given is 好
-        (3, {"a1": "UUUU", "a2": "UUUU", "a3": "UUUU"}, True, UNIFORM),  # 不了解 is a level too
+        (3, {"a1": "UUUU", "a2": "UUUU", "a3": "UUUU"}, True, BLANK),  # only 不了解: blank first
         (3, {"a1": "HHHH", "a2": "HHHH", "a3": "HHHH"}, False, None),
         (2, {"a1": "HHHH", "a2": "HHHH"}, True, None),  # N < 3
         (3, {"a1": "HHHH", "a2": "HHHH"}, True, None),  # a3 not rated
@@ -167,8 +169,16 @@ def test_top_quota_floor_is_exact_for_decimal_shares():
     assert reasons(run([("L", ten(3)), ("L", ten(4))], n=10, top_quota=quota)) == [OVER_QUOTA]
 
 
+def test_a_small_round_still_allows_one_high_score():
+    # floor(0.3 × 3) = 0 would make every ballot with one 好 invalid; the allowance is max(1, …).
+    quota = {"share": 0.3, "min_score": 90}
+    one, two = {"a1": "HHHH", "a2": "GGGG", "a3": "MMMM"}, {"a1": "HHHH", "a2": "HHHH", "a3": "MMMM"}
+    assert reasons(run([("L", one), ("L", two)], n=3, top_quota=quota)) == [OVER_QUOTA]
+    assert run([("L", one)], n=3, top_quota=quota)["ballots"]["valid"] == 1
+
+
 def test_checks_run_in_the_spec_order_first_failure_wins():
-    quota = {"share": 0, "min_score": 90}  # nobody may reach 90
+    quota = {"share": 0, "min_score": 90}  # still one may reach 90: the allowance is at least 1
     all_good = {"a1": "HHHH", "a2": "HHHH", "a3": "HHHH"}
     assert reasons(run([("L", {}), ("L", all_good)], top_quota=quota)) == [BLANK, UNIFORM]
     assert reasons(run([("L", {}), ("L", all_good)], top_quota=quota, reject_uniform=False)) == [

@@ -82,7 +82,7 @@ def reference(record: AuditRecord) -> dict:
 
     def reason(ballot):
         every = [label for given in ballot.ratings.values() for label in given.values()]
-        if not every:
+        if all(points[label] is None for label in every):  # nothing rated, or only 不了解
             return BLANK
         if (
             rules.reject_uniform
@@ -96,7 +96,7 @@ def reference(record: AuditRecord) -> dict:
             reaching = [
                 s for g in ballot.ratings.values() if (s := score(g)) is not None and s >= quota.min_score
             ]
-            if len(reaching) > math.floor(Fraction(quota.share) * len(keys)):
+            if len(reaching) > max(1, math.floor(Fraction(quota.share) * len(keys))):
                 return OVER_QUOTA
         return None
 

@@ -27,7 +27,7 @@
   }
 
   function problems() {
-    var missing = [], levels = {}, high = 0;
+    var missing = [], levels = {}, high = 0, scored = 0;
     config.keys.forEach(function (key) {
       var sum = 0, weights = 0, complete = true;
       config.criteria.forEach(function (c) {
@@ -37,6 +37,7 @@
         if (points[level] !== null) { sum += c.weight * points[level]; weights += c.weight; }
       });
       if (!complete) { missing.push(key); }
+      if (weights) { scored += 1; }
       if (weights && config.rules.top_quota && sum / weights >= config.rules.top_quota.min_score) { high += 1; }
     });
     var messages = [];
@@ -44,8 +45,9 @@
     if (config.allowed !== null && high > config.allowed) {
       messages.push("综合得分" + config.rules.top_quota.min_score + "分以上的有" + high + "人，超过" + config.allowed + "人的名额");
     }
+    if (!missing.length && !scored) { messages.push("全部为“不了解”的选票是空白票，不计分，请至少评价一位述职人"); }
     var all = Object.keys(levels);
-    if (config.rules.reject_uniform && !missing.length && config.keys.length >= 3 && all.length === 1) {
+    if (config.rules.reject_uniform && !missing.length && scored && config.keys.length >= 3 && all.length === 1) {
       messages.push("不能对所有人都评“" + all[0] + "”");
     }
     return { missing: missing, messages: messages };

@@ -21,6 +21,7 @@ from .vocab import (
     UnitKind,
     degree_from_text,
     education_from_text,
+    is_party_school,
 )
 
 UNIT_SHEET = "单位"
@@ -195,6 +196,9 @@ def _education(r: _Row, prefix: str) -> tuple[int | None, int | None]:
     if degree_text and degree is None:
         r.problem(f"{prefix}学位", f"「{degree_text}」不是有效值，应为博士、硕士或学士")
     education_text = r.text(f"{prefix}学历")
+    if prefix == "全日制" and is_party_school(education_text):
+        r.problem("全日制学历", f"「{education_text}」是党校学历，属于在职教育，请填在“在职学历”一栏")
+        return None, degree
     education = education_from_text(education_text, degree) if education_text else None
     if education_text and education is None:
         r.problem(f"{prefix}学历", f"「{education_text}」不是有效值，应为{'、'.join(EDUCATION_LABELS)}")

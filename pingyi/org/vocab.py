@@ -92,8 +92,23 @@ def is_chief_title(unit_kind: str, title: str) -> bool:
     return unit_kind == UnitKind.SUBDISTRICT and title in SUBDISTRICT_CHIEF_TITLES
 
 
+# 中央党校研究生, 省委党校大学 …: in-service education at the level named (statistics.md).
+PARTY_SCHOOL = re.compile(r"^(?:中央|省委|市委|县委|区委|省|市)?党校(研究生|大学|大专)(?:学历)?$")
+PARTY_SCHOOL_LEVELS = {
+    "研究生": Education.MASTER,
+    "大学": Education.BACHELOR,
+    "大专": Education.JUNIOR_COLLEGE,
+}
+
+
+def is_party_school(text: str) -> bool:
+    return PARTY_SCHOOL.match(text.strip()) is not None
+
+
 def education_from_text(text: str, degree: int | None = None) -> int | None:
     text = text.strip()
+    if match := PARTY_SCHOOL.match(text):
+        return PARTY_SCHOOL_LEVELS[match[1]]
     for choice in Education:
         if text == choice.label:
             return choice.value

@@ -99,6 +99,7 @@ def test_one_bad_row_stops_the_whole_import_and_is_named():
         ({"姓名": None}, "姓名", "必填"),
         ({"单位": "不存在镇"}, "单位", "找不到单位「不存在镇」"),
         ({"全日制学历": "幼儿园"}, "全日制学历", "「幼儿园」不是有效值"),
+        ({"全日制学历": "省委党校研究生"}, "全日制学历", "是党校学历，属于在职教育，请填在“在职学历”一栏"),
         ({"身份证号": "11010519491231002Y"}, "身份证号", "前17位应为数字"),
         ({"身份证号": "110105194912310021"}, "身份证号", "校验码不正确"),
         ({"身份证号": "11010519491231002X"}, "身份证号", "与出生年月不一致"),
@@ -127,6 +128,16 @@ def test_synonyms_and_other_date_forms_are_accepted():
     assert cadre.birth == dt.date(1985, 3, 1)
     assert cadre.party_joined == dt.date(2006, 6, 1)
     assert cadre.political_status == "中共党员"
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [("中央党校研究生", "硕士研究生"), ("省委党校大学", "大学本科"), ("市委党校大专", "大学专科")],
+)
+def test_party_school_education_is_in_service_at_the_level_named(text, level):
+    make_city()
+    do_import_roster(roster_bytes([cadre_values(在职学历=text)]), None)
+    assert Cadre.objects.get().get_education_inservice_display() == level
 
 
 def test_excel_date_cells_are_accepted_for_year_months():

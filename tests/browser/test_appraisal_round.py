@@ -52,7 +52,7 @@ def test_from_printed_slips_to_published_results(page, browser, live_server, tmp
 
     phones = browser.new_context(viewport={"width": 360, "height": 740}, locale="zh-CN")
     receipts = []
-    for code in [codes[0][0], codes[1][0], codes[1][1]]:
+    for code in codes[0][:2] + codes[1]:  # two 市领导, three 群众代表
         phone = phones.new_page()  # every evaluator their own phone
         phone.goto(f"{live_server.url}/v/#{code}")
         phone.wait_for_load_state("networkidle")
@@ -68,7 +68,17 @@ def test_from_printed_slips_to_published_results(page, browser, live_server, tmp
 
     page.goto(f"{page.base_url}/reviews/{review.pk}/ballots/")
     expect(page.locator("#turnout")).to_contain_text("群众代表", timeout=3000)
-    assert "2" in page.locator("#turnout tbody tr").nth(1).inner_text()
+    assert "3" in page.locator("#turnout tbody tr").nth(1).inner_text()
+    page.goto(f"{page.base_url}/reviews/{review.pk}/")
+    page.expected_statuses.add(409)
+    page.click("#next-stage")  # 结果公布: refused, two 市领导 ballots could be read one by one
+    expect(page.locator("body")).to_contain_text("公布后可被逐张辨认：市领导 2 张、群众代表 3 张")
+    page.goto(f"{page.base_url}/reviews/{review.pk}/ballots/")
+    expect(page.locator("#small-groups")).to_contain_text("目前仍不能公布")
+    page.select_option("#small-groups tbody tr:nth-child(1) select", label="并入群众代表")
+    page.click("#small-groups tbody tr:nth-child(1) button")
+    expect(page.locator("#small-groups")).to_contain_text("可以公布结果")
+    shot(page, "appraisal-02-small-groups")
     page.goto(f"{page.base_url}/reviews/{review.pk}/")
     page.click("#next-stage")  # 结果公布
     page.wait_for_selector(".stagebar li.current:has-text('结果公布')")
@@ -76,8 +86,9 @@ def test_from_printed_slips_to_published_results(page, browser, live_server, tmp
     page.wait_for_selector("#result-table")
     first = page.locator("#result-table tbody tr").first.inner_text()
     assert "赵青山" in first and "80.00" in first  # all 较好 from every evaluator
-    shot(page, "appraisal-02-results")
+    assert "群众代表（含市领导）" in page.inner_text("#result-table thead")
+    shot(page, "appraisal-03-results")
 
     phone.goto(f"{live_server.url}/v/receipts/{review.number}/?q={receipts[0]}")
     assert "已找到" in phone.inner_text("#found")
-    shot(phone, "appraisal-03-receipts")
+    shot(phone, "appraisal-04-receipts")

@@ -1,12 +1,27 @@
+import ipaddress
+
+from django.conf import settings
+
 from .models import AuditEvent
 
 
+def _address(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request) -> str | None:
-    # Behind nginx the real address is in X-Real-IP (see docs/deploy); never trust
-    # X-Forwarded-For's first hop blindly.
+    """The client's address: nginx's X-Real-IP only when the deployment says it is behind nginx
+    (PINGYI_BEHIND_PROXY), since anyone can send that header to a server that is not."""
     if request is None:
         return None
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    if settings.BEHIND_PROXY:
+        forwarded = _address(request.META.get("HTTP_X_REAL_IP"))
+        if forwarded:
+            return forwarded
+    return _address(request.META.get("REMOTE_ADDR"))
 
 
 def record(action, *, request=None, user=None, target="", summary="", detail=None) -> AuditEvent:

@@ -143,6 +143,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Login throttling: failures per user name and per address within the window.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+# Behind nginx every request comes from 127.0.0.1 and the client's address is in X-Real-IP; a
+# server reached directly must not believe that header (it would let anyone pick their address).
+BEHIND_PROXY = env_bool("PINGYI_BEHIND_PROXY", False)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -6,9 +6,9 @@ the user's scope answers 404, exactly as if it did not exist.
 
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from pingyi.lib.errors import RoleCannot
 from pingyi.org.models import Cadre, Unit
 
 from .models import Role
@@ -71,12 +71,12 @@ def can_edit(user) -> bool:
 
 def require_edit(user):
     if not can_edit(user):
-        raise PermissionDenied("您的角色只能查看，不能修改")
+        raise RoleCannot("您的角色只能查看，不能修改")
 
 
 def require_organizer(user):
     if not user.is_organizer:
-        raise PermissionDenied("仅组织部管理员可以访问")
+        raise RoleCannot("仅组织部管理员可以访问")
 
 
 def organizer_required(view):

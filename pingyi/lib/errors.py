@@ -1,6 +1,23 @@
-"""Error pages in Chinese, in the site's own layout."""
+"""Error pages in Chinese, in the site's own layout, and the errors that carry their status."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+
+
+class DomainError(Exception):
+    """A change refused by a rule of the domain; str(e) is a Chinese sentence for the user and
+    `status` the HTTP answer: 409 when the state of things forbids it (a stage, a sign-off)."""
+
+    status = 409
+
+
+class RoleCannot(DomainError, PermissionDenied):
+    """The user's role may not do this (a city leader editing, a clerk organizing): 403.
+
+    A PermissionDenied, so wherever it is raised and not caught, the one 403 handler answers:
+    `handler403` for pages, the API's PermissionDenied handler for /api/."""
+
+    status = 403
 
 
 def _page(request, status, title, reason):

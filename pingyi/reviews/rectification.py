@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, scoped
+from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, require_edit, scoped
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -49,6 +49,7 @@ def _back(problem):
 @require_POST
 def problem_measure(request, pk):
     problem = _problem_or_404(request, pk)
+    require_edit(request.user)
     form = MeasureForm(request.POST, instance=Problem.objects.get(pk=problem.pk))
     if not form.is_valid():
         reason = "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
@@ -78,6 +79,7 @@ def _evidence_files(request) -> list[tuple[str, str, bytes]]:
 @require_POST
 def problem_progress(request, pk):
     problem = _problem_or_404(request, pk)
+    require_edit(request.user)
     form = ProgressForm(request.POST)
     if not form.is_valid():
         return refuse(request, "请填写整改进展并选择状态", problem_detail, pk, 400)

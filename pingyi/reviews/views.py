@@ -13,6 +13,7 @@ from pingyi.accounts.access import (
     can_edit,
     get_scoped_or_404,
     organizer_required,
+    require_edit,
     scoped,
     visible_cadres,
     visible_units,
@@ -63,14 +64,15 @@ def latest_checks(request, appraisees, *, refresh: bool) -> dict[int, CheckResul
     return {pk: results[d] for pk, d in latest.items() if d in results}
 
 
-def refuse(request, reason, page, pk, status: int = 409):
+def refuse(request, reason, page, pk, status: int | None = None):
     """Refused: the page the user came from, with the reason, and a 4xx status.
 
-    409 when the round's stage or the user's role forbids it, 400 for bad input.
+    The error's own status (409 when the round's stage forbids it), or `status` (400 for bad input).
+    A role that may not act never gets here: RoleCannot is answered 403 by the one handler.
     """
     messages.error(request, str(reason))
     response = page(request, pk)
-    response.status_code = status
+    response.status_code = status or getattr(reason, "status", 409)
     return response
 
 
@@ -241,6 +243,7 @@ def appraisee_detail(request, pk):
 @require_POST
 def report_submit(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
+    require_edit(request.user)
     form = ReportForm(request.POST, request.FILES)
     target = f"{_appraisee_url(appraisee)}#report"
     if not form.is_valid():
@@ -340,6 +343,7 @@ def remark_add(request, pk):
 @require_POST
 def problem_add(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
+    require_edit(request.user)
     form = ProblemForm(request.POST)
     target = f"{_appraisee_url(appraisee)}#problems"
     if not form.is_valid():

@@ -84,12 +84,15 @@ def test_the_dashboard_counts_only_the_scope(world, as_user, objects):
     assert "产业层次不高" in page
 
 
-def test_a_city_leader_reads_but_changes_nothing(world, as_user, objects):
-    _review, own, _other, _report, problem, _evidence = objects
+def test_a_city_leader_reads_but_every_edit_is_refused_403(world, as_user, objects):
+    _review, own, _other, report, problem, evidence = objects
     leader = as_user(world.people.leader)
     assert leader.get(reverse("appraisee_detail", args=[own.pk])).status_code == 200
-    refused = leader.post(
-        reverse("problem_progress", args=[problem.pk]), {"text": "领导改", "status": "done"}
-    )
-    assert refused.status_code == 409 and "只能查看" in refused.content.decode()
-    assert problem.notes.count() == 1
+    _get, post = routes(own, report, problem, evidence)
+    for url, data in post + [(url, {}) for url, _data in post]:  # good and empty forms alike
+        refused = leader.post(url, data)
+        assert refused.status_code == 403, url
+        assert "您的角色只能查看，不能修改" in refused.content.decode(), url
+    assert own.reports.count() == 1 and own.problems.count() == 1 and problem.notes.count() == 1
+    problem.refresh_from_db()
+    assert problem.measure == ""

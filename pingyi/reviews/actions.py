@@ -12,11 +12,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from pingyi.accounts.access import can_edit, scope_unit
-from pingyi.lib.errors import DomainError, RoleCannot
 from pingyi.audit.actions import record
 from pingyi.audit.models import register_actions
 from pingyi.dupcheck import actions as dupcheck
 from pingyi.dupcheck.models import CheckResult, Document
+from pingyi.lib.errors import DomainError, RoleCannot
 from pingyi.org.models import Cadre, Post
 
 from .models import (

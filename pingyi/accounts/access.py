@@ -31,6 +31,11 @@ def _city_wide(user) -> bool:
     return user.is_superuser or user.role in CITY_WIDE
 
 
+def sees_whole_city(user) -> bool:
+    """Organizers and city leaders: what concerns no single unit (evaluator groups, turnout)."""
+    return user.is_authenticated and _city_wide(user)
+
+
 def scoped(user, queryset, path_field: str):
     """`queryset` limited to what hangs below the user's unit; `path_field` leads to a Unit.path."""
     if _sees_nothing(user):

@@ -153,6 +153,8 @@ def void(request, pk):
     return redirect("ballots_overview", pk=group.review_id)
 
 
+@organizer_required
 def turnout(request, pk):
+    # The overview's htmx partial: every evaluator group of the city, so the overview's reader only.
     review = get_review_or_404(request, pk)
     return render(request, "ballots/_turnout.html", {"turnout": actions.turnout(review), "review": review})

@@ -4,10 +4,29 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from pingyi.accounts.access import organizer_required
+from pingyi.accounts.access import organizer_required, scoped, sees_whole_city
 
 from . import actions
 from .views import get_appraisee_or_404, get_review_or_404
+
+# What a user bound to a county or township gets of the screen's state: the agenda and the current
+# speaker within their scope. Anything apps add (the ballots' turnout) is for city-wide roles only.
+SCOPED_KEYS = ("version", "stage", "title", "agenda", "current")
+
+
+def state_for(user, review) -> dict:
+    """The big screen's state as `user` may read it: organizers and city leaders see the meeting as
+    the hall does; a liaison or a clerk, only the speakers their own pages show them."""
+    state = actions.meeting_state(review)
+    if sees_whole_city(user):
+        return state
+    visible = set(scoped(user, review.appraisees.all(), "unit__path").values_list("order", flat=True))
+    state = {key: state[key] for key in SCOPED_KEYS if key in state}
+    state["agenda"] = [item for item in state["agenda"] if item["order"] in visible]
+    if state["current"] is not None and state["current"]["order"] not in visible:
+        state["current"] = None
+    return state
+
 
 COMMANDS = {"start", "pause", "resume", "next", "previous"}
 
@@ -35,12 +54,14 @@ def command(request, pk, name):
 
 def screen(request, pk):
     review = get_review_or_404(request, pk)
-    return render(request, "reviews/screen.html", {"review": review, "state": actions.meeting_state(review)})
+    return render(
+        request, "reviews/screen.html", {"review": review, "state": state_for(request.user, review)}
+    )
 
 
 def state(request, pk):
     review = get_review_or_404(request, pk)
-    response = JsonResponse(actions.meeting_state(review))
+    response = JsonResponse(state_for(request.user, review))
     response["Cache-Control"] = "no-store"
     return response
 

@@ -13,6 +13,12 @@ class BallotsConfig(AppConfig):
 
         STAGE_HOOKS.append(on_stage)
 
+        from pingyi.reviews.readiness import READINESS_HOOKS
+
+        from .readiness import gaps
+
+        READINESS_HOOKS.append(gaps)
+
         from pingyi.reviews.documents import FEEDBACK_SECTIONS
 
         from .results import feedback_section

@@ -19,6 +19,7 @@ from pingyi.dupcheck.models import CheckResult, Document
 from pingyi.lib.errors import DomainError, RoleCannot
 from pingyi.org.models import Cadre, Post
 
+from . import readiness
 from .models import (
     STAGE_ORDER,
     Appraisee,
@@ -116,18 +117,38 @@ def do_update_review(review: Review, user, **fields) -> Review:
     return review
 
 
-def do_move_stage(review: Review, user, to_stage: str, note: str = "") -> Review:
-    """One step forward; or one step back before appraisal begins, with a reason."""
+def do_move_stage(
+    review: Review, user, to_stage: str, note: str = "", *, confirm: str | None = None, seen: str = ""
+) -> Review:
+    """One step forward; or one step back before appraisal begins, with a reason.
+
+    Forward, the readiness checklist (readiness.gaps) is taken again on the locked row. From a page,
+    `confirm` is what the organizer typed or ticked and `seen` the checklist they were shown
+    (readiness.fingerprint): a step that cannot be undone needs the stage's name typed, one with gaps
+    needs PROCEED, and a gap that appeared since the page was shown asks again. Scripts and the demo
+    pass no `confirm` and take the step as their author decided. Either way the gaps that were passed
+    over are written to the audit log.
+    """
     _organizer(user)
     with transaction.atomic():
         review = _locked(review)
-        here, there = review.stage_index(), STAGE_ORDER.index(Stage(to_stage))
+        try:
+            there = STAGE_ORDER.index(Stage(to_stage))
+        except ValueError:
+            raise ReviewError("阶段无效") from None
+        here = review.stage_index()
+        gaps = []
         if there == here - 1:
-            _require(review.stage_index() < STAGE_ORDER.index(Stage.APPRAISAL), "测评开始后不能退回上一阶段")
+            _require(readiness.reversible(review.stage), "测评开始后不能退回上一阶段")
             _require(bool(note.strip()), "退回上一阶段须说明理由")
         else:
             _require(there == here + 1, "只能进入下一阶段")
             _check_ready(review, Stage(to_stage))
+            gaps = readiness.gaps(review, to_stage)
+            blocking = [g.text for g in gaps if g.blocking]
+            _require(not blocking, "；".join(blocking))
+            if confirm is not None:
+                _confirmed(to_stage, gaps, confirm, seen)
         change = StageChange.objects.create(
             review=review, from_stage=review.stage, to_stage=to_stage, by=user, note=note.strip()[:200]
         )
@@ -135,13 +156,25 @@ def do_move_stage(review: Review, user, to_stage: str, note: str = "") -> Review
         review.save(update_fields=["stage"])
         for hook in STAGE_HOOKS:
             hook(review, change.from_stage, to_stage, user)
+        passed_over = f"（{len(gaps)} 项未就绪，确认后继续）" if gaps else ""
         record(
             "review_stage",
             user=user,
             target=review.label,
-            summary=f"{change.get_from_stage_display()} → {change.get_to_stage_display()}",
+            summary=f"{change.get_from_stage_display()} → {change.get_to_stage_display()}{passed_over}",
+            detail={"overridden": [g.text for g in gaps], "confirmed": confirm} if gaps else None,
         )
     return review
+
+
+def _confirmed(to_stage: str, gaps: list, confirm: str, seen: str):
+    new = readiness.unseen(gaps, seen)
+    _require(not new, "情况有变化，请重新核对：" + "；".join(g.text for g in new))
+    phrase = readiness.confirmation_phrase(to_stage, gaps)
+    if phrase == readiness.PROCEED:
+        _require(confirm.strip() == phrase, "有未就绪的事项，请勾选“仍然继续”后再提交")
+    elif phrase:
+        _require(confirm.strip() == phrase, f"此步骤不能撤销，请在确认框中输入“{phrase}”")
 
 
 # Apps that depend on reviews act on stage changes here, inside the same transaction

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, dupcheck_summary, meeting, rectification, views
+from . import documents, dupcheck_summary, meeting, rectification, stages, views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
@@ -8,7 +8,7 @@ urlpatterns = [
     path("reviews/report-template.docx", documents.report_template, name="report_template"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
-    path("reviews/<int:pk>/stage/", views.review_stage, name="review_stage"),
+    path("reviews/<int:pk>/stage/", stages.stage, name="review_stage"),
     path("reviews/<int:pk>/dupcheck.xlsx", dupcheck_summary.workbook, name="review_dupcheck_xlsx"),
     path("reviews/<int:pk>/appraisees/", views.appraisee_add, name="appraisee_add"),
     path("reviews/<int:pk>/meeting/", meeting.control, name="meeting_control"),

@@ -161,21 +161,6 @@ def review_detail(request, pk):
 
 @require_POST
 @organizer_required
-def review_stage(request, pk):
-    review = get_review_or_404(request, pk)
-    try:
-        actions.do_move_stage(review, request.user, request.POST.get("to", ""), request.POST.get("note", ""))
-    except (actions.ReviewError, ValueError) as exc:
-        return refuse(
-            request, exc if isinstance(exc, actions.ReviewError) else "阶段无效", review_detail, review.pk
-        )
-    review.refresh_from_db()
-    messages.success(request, f"已进入「{review.get_stage_display()}」阶段")
-    return redirect("review_detail", pk=review.pk)
-
-
-@require_POST
-@organizer_required
 def appraisee_add(request, pk):
     review = get_review_or_404(request, pk)
     form = AppraiseeForm(request.POST, visible_cadres(request.user))

@@ -59,3 +59,14 @@ def login(page, username, password=PASSWORD):
 def shot(page, name):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def move_stage(page, label):
+    """From a round's page, take the next step as an organizer who has read the checklist."""
+    page.click(f"#next-stage:has-text('{label}')")
+    page.wait_for_selector("#readiness")
+    if page.locator("#confirm-phrase").count():
+        page.fill("#confirm-phrase", label)
+    if page.locator("#confirm-proceed").count():
+        page.check("#confirm-proceed")
+    page.click("#confirm-stage")

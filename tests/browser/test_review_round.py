@@ -7,13 +7,13 @@ from playwright.sync_api import expect
 from pingyi.reviews.models import Review
 from pingyi.testing import make_cadre, make_city, make_personas
 
-from .conftest import login, shot
+from .conftest import login, move_stage, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def post_stage(page, label):
-    page.click(f"#next-stage:has-text('{label}')")
+    move_stage(page, label)
     page.wait_for_selector(f".stagebar li.current:has-text('{label}')")
 
 

@@ -4,9 +4,15 @@ import pytest
 from django.urls import reverse
 
 from pingyi.audit.models import AuditEvent
-from pingyi.reviews import actions
+from pingyi.reviews import actions, readiness
 from pingyi.reviews.models import Review, Stage
 from pingyi.testing import make_cadre, make_review
+
+
+def confirmation(review, stage) -> dict:
+    """What the confirmation page asks of an organizer who has read the checklist."""
+    gaps = readiness.gaps(review, stage)
+    return {"confirm": readiness.confirmation_phrase(stage, gaps), "seen": readiness.fingerprint(gaps)}
 
 
 def appraisees(world):
@@ -20,7 +26,8 @@ def test_a_round_moves_forward_one_stage_at_a_time_and_keeps_its_history(world, 
     skip = client.post(reverse("review_stage", args=[review.pk]), {"to": "meeting"})
     assert skip.status_code == 409 and "只能进入下一阶段" in skip.content.decode()
     for stage in ["reporting", "meeting", "appraisal", "published", "archived"]:
-        assert client.post(reverse("review_stage", args=[review.pk]), {"to": stage}).status_code == 302
+        fields = {"to": stage, **confirmation(Review.objects.get(pk=review.pk), stage)}
+        assert client.post(reverse("review_stage", args=[review.pk]), fields).status_code == 302
     review.refresh_from_db()
     assert review.stage == Stage.ARCHIVED
     history = list(review.stage_changes.values_list("from_stage", "to_stage"))

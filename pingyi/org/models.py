@@ -124,6 +124,9 @@ class Cadre(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="cadres")
     id_number = models.CharField("身份证号", max_length=18, null=True, blank=True)
     resume = models.TextField("简历", blank=True)
+    # Fields of the 任免审批表 (.lrmx) the registry has no column for, by their tag (ChuShengDi,
+    # JianKangZhuangKuang, NiRenZhiWu …), kept so that an exported file carries them back.
+    lrmx_fields = models.JSONField("任免审批表其他项", default=dict, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     objects = CadreQuerySet.as_manager()
@@ -224,6 +227,53 @@ class ResumeEntry(models.Model):
 
     def __str__(self):
         return self.raw
+
+
+class Assessment(models.Model):
+    """年度考核: one result a year (信息提取表 A15考核, .lrmx NianDuKaoHeJieGuo)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="assessments")
+    year = models.PositiveSmallIntegerField("考核年度")
+    result = models.CharField("考核结论", max_length=20)
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["cadre", "-year"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="assessment_one_a_year")]
+
+    def __str__(self):
+        return f"{self.year}年度 {self.result}"
+
+
+class CadrePhoto(models.Model):
+    """The 任免审批表's photo (JPEG), apart from Cadre so lists never load it."""
+
+    cadre = models.OneToOneField(Cadre, on_delete=models.CASCADE, related_name="photo")
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "照片"
+        verbose_name_plural = "照片"
+
+
+class FamilyMember(models.Model):
+    """家庭主要成员及重要社会关系, as the 任免审批表 lists them."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="family")
+    order = models.PositiveSmallIntegerField("序号")
+    relation = models.CharField("称谓", max_length=20, blank=True)
+    name = models.CharField("姓名", max_length=40, blank=True)
+    # As written (YYYYMM, YYYYMMDD, or empty for the deceased), so an export gives it back.
+    birth = models.CharField("出生日期", max_length=20, blank=True)
+    political_status = models.CharField("政治面貌", max_length=20, blank=True)
+    work = models.CharField("工作单位及职务", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "家庭成员"
+        verbose_name_plural = "家庭成员"
+        ordering = ["cadre", "order"]
 
 
 class RosterImport(StagedUpload):

@@ -23,6 +23,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from . import bounded, limits
+
 MB = 1024 * 1024
 MAX_TEXT = 2000
 MAX_ROWS = 100_000
@@ -113,10 +115,12 @@ def _open_archive(data: bytes, max_bytes: int) -> zipfile.ZipFile:
         if _OLE_ENCRYPTED in data:
             raise WorkbookError(ENCRYPTED)
         raise WorkbookError(WORD if _OLE_WORD in data else OLD_XLS)
+    if not data.startswith(b"PK"):
+        raise WorkbookError(NOT_XLSX)
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except Exception as exc:
-        raise WorkbookError(CORRUPT if data.startswith(b"PK") else NOT_XLSX) from exc
+        archive = limits.check_zip(data, what="工作簿")
+    except limits.LimitError as exc:
+        raise WorkbookError(str(exc) if zipfile.is_zipfile(BytesIO(data)) else CORRUPT) from exc
     if sum(info.file_size for info in archive.infolist()) > min(20 * max_bytes, MAX_UNZIPPED):
         raise WorkbookError(BOMB)
     names = archive.namelist()
@@ -228,8 +232,18 @@ def read_workbook(
     optional: dict[str, list[str]] | None = None,
     max_bytes: int = 8 * MB,
 ) -> tuple[dict[str, Sheet], list[CellProblem]]:
-    """Read the named sheets; a sheet named only in `optional` is read when present."""
-    optional = optional or {}
+    """Read the named sheets; a sheet named only in `optional` is read when present.
+
+    The archive is checked here, then read in a child process within lib/limits' time and memory
+    budget (lib/bounded): a workbook can pass every size check and still take minutes to read."""
+    _open_archive(data, max_bytes)
+    try:
+        return bounded.run(_read_checked, data, required, optional or {}, max_bytes)
+    except bounded.BudgetExceeded as exc:
+        raise WorkbookError(str(exc)) from None
+
+
+def _read_checked(data: bytes, required, optional, max_bytes: int):
     archive = _open_archive(data, max_bytes)
     wb = _guarded(lambda: openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False))
     try:

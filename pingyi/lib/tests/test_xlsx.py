@@ -255,11 +255,19 @@ def test_zip_bomb_is_refused_without_inflating_it():
                 entry.write(chunk)
     data = buffer.getvalue()
     assert len(data) < 8 * 1024 * 1024
-    assert "解压后体积过大" in error_of(data)
+    assert error_of(data) == "工作簿解压后共 300.1 MB，超过上限 200 MB，系统拒绝处理。"
+
+
+def test_a_member_that_inflates_hundreds_of_times_is_refused_as_a_bomb():
+    # 30 MB of zeros: within every size limit, but no honest workbook part compresses 1,000 times.
+    data = make_zip({"xl/workbook.xml": bytes(30 * 1024 * 1024)})
+    assert "工作簿中的「xl/workbook.xml」压缩比异常" in error_of(data)
 
 
 def test_zip_bomb_limit_follows_max_bytes():
-    data = make_zip({"xl/workbook.xml": bytes(3 * 1024 * 1024)})
+    # A random 24 KB block repeated compresses about 125 times: under the bomb ratio, so only the
+    # limit relative to max_bytes (20 times) applies.
+    data = make_zip({"xl/workbook.xml": os.urandom(24 * 1024) * 128})
     assert "解压后体积过大" in error_of(data, max_bytes=100 * 1024)
 
 

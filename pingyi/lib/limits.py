@@ -1,0 +1,74 @@
+"""Every limit on what a user may upload, in one place, and the checks that apply them before reading.
+
+The numbers are generous for honest files and small for hostile ones: a city's roster of 10,000
+cadres is a workbook of about 2 MB that inflates to about 20 MB; a duty report of 200,000
+characters is a .docx whose document.xml is a few MB, or a PDF of a few hundred pages.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from io import BytesIO
+
+MB = 1024 * 1024
+
+# Time and memory for reading one file (lib/bounded.run).
+PARSE_SECONDS = 15
+PARSE_MEMORY_MB = 1024
+
+# Text: a report, a corpus text or a pasted text, however it came.
+MAX_TEXT_CHARS = 200_000
+# Zip containers (.xlsx, .docx, .zip of .lrmx files).
+MAX_ZIP_MEMBERS = 2_000
+MAX_UNZIPPED = 200 * MB  # all members together, as declared
+MAX_MEMBER = 50 * MB  # one member, as declared
+MAX_RATIO = 200  # declared size over compressed size of one member (a deflate bomb reaches 1,000)
+# PDF
+MAX_PDF_PAGES = 500
+# Images (appraisee photos): pixels decoded, as declared in the header.
+MAX_IMAGE_PIXELS = 40_000_000  # 8,000 × 5,000
+
+
+class LimitError(ValueError):
+    """A file over a limit; str(e) is a Chinese sentence that names the limit."""
+
+
+def mb(size: int) -> str:
+    return f"{math.ceil(size * 10 / MB) / 10:g}"
+
+
+def check_zip(data: bytes, *, what: str = "文件") -> zipfile.ZipFile:
+    """The archive, once its declared members are within the limits; raises LimitError otherwise.
+
+    Declared sizes bound what zipfile will ever inflate (it stops at the declared size and fails
+    the CRC), so checking them before reading is sound.
+    """
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise LimitError(f"{what}不是有效的压缩格式文件，无法读取。") from exc
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise LimitError(f"{what}内含 {len(infos)} 个文件，超过上限 {MAX_ZIP_MEMBERS} 个，系统拒绝处理。")
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNZIPPED:
+        raise LimitError(f"{what}解压后共 {mb(total)} MB，超过上限 {mb(MAX_UNZIPPED)} MB，系统拒绝处理。")
+    for info in infos:
+        if info.file_size > MAX_MEMBER:
+            raise LimitError(
+                f"{what}中的「{info.filename}」解压后 {mb(info.file_size)} MB，超过单个部件上限 {mb(MAX_MEMBER)} MB，系统拒绝处理。"
+            )
+        if info.file_size > 1 * MB and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise LimitError(
+                f"{what}中的「{info.filename}」压缩比异常（解压后是压缩时的 {info.file_size // max(info.compress_size, 1)} 倍），"
+                "可能是“压缩炸弹”，系统拒绝处理。"
+            )
+    return archive
+
+
+def check_text_length(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise LimitError(
+            f"文字过长（约 {len(text) / 10000:.1f} 万字），上限为 {MAX_TEXT_CHARS // 10000} 万字。"
+        )

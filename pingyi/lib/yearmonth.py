@@ -40,6 +40,33 @@ def parse(value: object) -> dt.date:
     raise YearMonthError(f"{text} 不是有效的年月，应写作 YYYY.MM，例如 1968.07")
 
 
+_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
+
+
+def parse_lenient(value: object) -> dt.date:
+    """`parse`, and also what other systems' exports write: `197001`, `19700115` (信息提取表,
+    任免审批表) and a number cell whose month is still certain (1970.01, 1970.12; not 1970.1,
+    which may have been 1970.10)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, float):
+        hundredths = round(value * 100)
+        if abs(value * 100 - hundredths) < 1e-6 and hundredths % 10:
+            value = f"{hundredths // 100}.{hundredths % 100:02d}"
+    if isinstance(value, str) and (match := _DIGITS.match(value.strip())):
+        year, month, day = int(match[1]), int(match[2]), match[3]
+        text = value.strip()
+        if not 1 <= month <= 12:
+            raise YearMonthError(f"{text} 不是有效的年月（月份应为 01–12）")
+        if day is not None:
+            try:
+                dt.date(year, month, int(day))
+            except ValueError as exc:
+                raise YearMonthError(f"{text} 不是有效的日期") from exc
+        value = f"{year}.{month:02d}"
+    return parse(value)
+
+
 def fmt(value: dt.date | None) -> str:
     return f"{value.year:04d}.{value.month:02d}" if value else ""
 

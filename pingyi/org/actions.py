@@ -11,9 +11,9 @@ from pingyi.audit.actions import record
 from pingyi.audit.models import Action
 from pingyi.lib import staging, yearmonth
 
-from .models import Cadre, Post, ResumeEntry, RosterImport, Unit
+from . import readers
+from .models import Assessment, Cadre, Post, ResumeEntry, RosterImport, Unit
 from .resume import OK, parse_resume
-from .roster import read_roster
 from .roster_plan import CHANGED, NEW, RosterPlan, plan_roster
 from .vocab import (
     COUNTY_KINDS,
@@ -36,9 +36,10 @@ def import_scope(user) -> Unit | None:
     return None if user is None or user.is_organizer else user.unit
 
 
-def plan_import(data: bytes, user) -> RosterPlan:
-    """Raises xlsx.WorkbookError for an unreadable file."""
-    parsed = read_roster(data, settings.ROSTER_MAX_BYTES)
+def plan_import(data: bytes, user, overrides: dict | None = None) -> RosterPlan:
+    """Raises xlsx.WorkbookError for an unreadable file. Any layout of `readers`; `overrides`
+    corrects how the file's columns were placed (sheet -> column letter -> our column)."""
+    parsed = readers.read_any(data, settings.ROSTER_MAX_BYTES, overrides)
     return plan_roster(parsed, import_scope(user))
 
 
@@ -65,9 +66,11 @@ def do_discard_roster(staged: RosterImport) -> None:
     staging.discard(staged)
 
 
-def do_import_roster(data: bytes, user, *, request=None, filename: str = "") -> RosterPlan:
+def do_import_roster(
+    data: bytes, user, *, request=None, filename: str = "", overrides: dict | None = None
+) -> RosterPlan:
     """All or nothing: raises RosterRejected (nothing written) unless every row is good."""
-    plan = plan_import(data, user)
+    plan = plan_import(data, user, overrides)
     if not plan.ok:
         raise RosterRejected(plan)
     with transaction.atomic():
@@ -135,6 +138,28 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
             posts += _replace_posts(cadre, op.row.titles, op.row.post_start)
     Post.objects.bulk_create(posts, batch_size=1000)
     rebuild_resume_entries(resumes_to_rebuild)
+    _apply_assessments([(cadre, op.row.assessments) for op, cadre in zip(new_ops, created, strict=True)]
+                       + [(op.existing, op.row.assessments) for op in changed_ops])  # fmt: skip
+
+
+def _apply_assessments(pairs) -> None:
+    """Set each year the file gives; years it leaves out are kept."""
+    pairs = [(cadre, wanted) for cadre, wanted in pairs if wanted]
+    if not pairs:
+        return
+    by_years = defaultdict(list)
+    for cadre, wanted in pairs:
+        by_years[frozenset(year for year, _ in wanted)].append(cadre.pk)
+    for years, ids in by_years.items():
+        Assessment.objects.filter(cadre__in=ids, year__in=years).delete()
+    Assessment.objects.bulk_create(
+        [
+            Assessment(cadre=cadre, year=year, result=result)
+            for cadre, wanted in pairs
+            for year, result in wanted
+        ],
+        batch_size=1000,
+    )
 
 
 def new_post(cadre: Cadre, unit: Unit, title: str, start: dt.date, end: dt.date | None = None) -> Post:

@@ -87,6 +87,17 @@ class CadreRow:
     unit_ref: str
     titles: list[str]
     post_start: dt.date
+    sheet: str = CADRE_SHEET
+    # Where a problem with the unit is reported: (sheet, row, column) when not this row's 单位 cell.
+    unit_where: tuple[str, int, str] | None = None
+    # Other names of the same unit (a block title's full name): all that match must agree.
+    unit_alternatives: list[str] = field(default_factory=list)
+    # False for a block title, whose other cells may say anything (干部名册, a date).
+    unit_alternatives_required: bool = True
+    # 东城区青山镇党委书记、镇长: unit and titles in one text, split against the registry.
+    post_text: str = ""
+    # (year, result) of 年度考核, or None when the file says nothing about them.
+    assessments: list[tuple[int, str]] | None = None
 
 
 @dataclass
@@ -94,19 +105,30 @@ class ParsedRoster:
     units: list[UnitRow] = field(default_factory=list)
     cadres: list[CadreRow] = field(default_factory=list)
     problems: list[xlsx.CellProblem] = field(default_factory=list)
+    layout: str = "own"  # readers.LAYOUTS
+    # Per sheet read: how its columns were placed (readers.SheetMapping), for the preview.
+    mappings: list = field(default_factory=list)
+    sheet_order: list[str] = field(default_factory=lambda: [UNIT_SHEET, CADRE_SHEET])
 
 
 class _Row:
     """Reads one sheet row, collecting a problem per bad cell instead of stopping."""
 
-    def __init__(self, sheet: str, number: int, cells: dict, problems: list, flagged: set):
+    def __init__(
+        self, sheet: str, number: int, cells: dict, problems: list, flagged: set, *, where=None, lenient=False
+    ):
         self.sheet, self.number, self.cells, self.problems = sheet, number, cells, problems
         self.flagged = flagged
+        # column -> (sheet, row, column) for a value taken from another sheet (信息提取表).
+        self.where = where or {}
+        # Real rosters write 197001, 19700115 and typed numbers such as 1970.01.
+        self.lenient = lenient
 
     def problem(self, column: str, reason: str):
+        sheet, number, shown_column = self.where.get(column, (self.sheet, self.number, column))
         # A cell the reader already refused (a formula, say) gets one message, not two.
-        if (self.sheet, self.number, column) not in self.flagged:
-            self.problems.append(xlsx.CellProblem(self.sheet, self.number, column, reason))
+        if (sheet, number, shown_column) not in self.flagged:
+            self.problems.append(xlsx.CellProblem(sheet, number, shown_column, reason))
 
     def text(self, column: str, required=False, max_length=100) -> str:
         value = self.cells.get(column)
@@ -134,7 +156,7 @@ class _Row:
                 self.problem(column, "必填，不能为空")
             return None
         try:
-            return yearmonth.parse(value)
+            return yearmonth.parse_lenient(value) if self.lenient else yearmonth.parse(value)
         except yearmonth.YearMonthError as exc:
             self.problem(column, str(exc))
             return None
@@ -196,6 +218,10 @@ def _education(r: _Row, prefix: str) -> tuple[int | None, int | None]:
     if degree_text and degree is None:
         r.problem(f"{prefix}学位", f"「{degree_text}」不是有效值，应为博士、硕士或学士")
     education_text = r.text(f"{prefix}学历")
+    if r.lenient and not degree_text and (split := split_education(education_text)):
+        # The vendor's roster writes 学历 and 学位 in one cell: 大学\n工学学士.
+        education_text, degree_text = split
+        degree = degree_from_text(degree_text)
     if prefix == "全日制" and is_party_school(education_text):
         r.problem("全日制学历", f"「{education_text}」是党校学历，属于在职教育，请填在“在职学历”一栏")
         return None, degree
@@ -203,6 +229,19 @@ def _education(r: _Row, prefix: str) -> tuple[int | None, int | None]:
     if education_text and education is None:
         r.problem(f"{prefix}学历", f"「{education_text}」不是有效值，应为{'、'.join(EDUCATION_LABELS)}")
     return education, degree
+
+
+def cadre_row(
+    sheet: str, number: int, cells: dict, problems: list, *, where=None, lenient=True, flagged=frozenset()
+) -> CadreRow:
+    """A row of another layout, its cells already named as our columns (readers)."""
+    row = _cadre_row(_Row(sheet, number, cells, problems, set(flagged), where=where, lenient=lenient))
+    row.sheet = sheet
+    return row
+
+
+def split_titles(text: str) -> list[str]:
+    return [t.strip() for t in re.split(r"[、,，;；\n]", text) if t.strip()]
 
 
 def _cadre_row(r: _Row) -> CadreRow:
@@ -217,7 +256,7 @@ def _cadre_row(r: _Row) -> CadreRow:
     elif id_number and (reason := idcard.problem(id_number, birth)):
         r.problem("身份证号", reason)
     titles_text = r.text("现任职务", required=True, max_length=200)
-    titles = [t.strip() for t in re.split(r"[、,，;；]", titles_text) if t.strip()]
+    titles = split_titles(titles_text)
     values = {
         "name": r.text("姓名", required=True, max_length=40),
         "gender": r.choice("性别", Gender.values, required=True),
@@ -243,6 +282,17 @@ def _cadre_row(r: _Row) -> CadreRow:
         titles=titles,
         post_start=r.month("任现职时间", required=True),
     )
+
+
+_DEGREE_TAIL = re.compile(r"(博士|硕士|学士)(?:学位)?$")
+
+
+def split_education(text: str) -> tuple[str, str] | None:
+    """`大学\n工学学士` → (大学, 学士); None when the cell holds only a 学历."""
+    parts = [p for p in re.split(r"[\s/、，,]+", text) if p]
+    if len(parts) == 2 and (match := _DEGREE_TAIL.search(parts[1])):
+        return parts[0], match[1]
+    return None
 
 
 def _resume_text(text: str) -> str:

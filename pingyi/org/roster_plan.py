@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pingyi.lib import yearmonth
 from pingyi.lib.xlsx import CellProblem
 
-from .models import Cadre, Post, Unit
+from . import unitnames
+from .models import Assessment, Cadre, Post, Unit
 from .roster import CADRE_SHEET, TITLE_SEPARATOR, UNIT_SHEET, CadreRow, ParsedRoster, UnitRow
 from .vocab import COUNTY_KINDS, TOWNSHIP_KINDS, Degree, Education, UnitKind
 
@@ -86,6 +87,8 @@ class RosterPlan:
     cadres: list[CadreOp] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     problems: list[CellProblem] = field(default_factory=list)
+    layout: str = "own"
+    mappings: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +104,8 @@ class RosterPlan:
         """JSON for the preview page; lists at most `limit` changed rows and problems."""
         listed = [c for c in self.changes if c.status != UNCHANGED]
         return {
+            "layout": self.layout,
+            "mappings": self.mappings,
             "counts": self.counts(),
             "problem_count": len(self.problems),
             "problems": [
@@ -141,6 +146,22 @@ class _UnitIndex:
             code = self.by_code[code][2]
         return "".join(f"{c}/" for c in reversed(parts))
 
+    def _full_names(self) -> dict[str, list[str]]:
+        # 东城区青山镇 and 示例市东城区青山镇: a name preceded by its parents' names.
+        if not hasattr(self, "_by_full"):
+            self._by_full = defaultdict(list)
+            for code, (name, _kind, parent) in self.by_code.items():
+                full, seen = name, {code}
+                while parent and parent in self.by_code and parent not in seen:
+                    seen.add(parent)
+                    full = self.by_code[parent][0] + full
+                    self._by_full[full].append(code)
+                    parent = self.by_code[parent][2]
+        return self._by_full
+
+    def lookup(self, name: str) -> list[str]:
+        return list(dict.fromkeys([*self.by_name.get(name, []), *self._full_names().get(name, [])]))
+
     def resolve(self, ref: str) -> tuple[str | None, str]:
         """A 单位 cell → (code, reason it could not be resolved)."""
         if "/" in ref:
@@ -150,7 +171,13 @@ class _UnitIndex:
                 if (p := self.by_code[c][2]) and self.by_code.get(p, ("",))[0] == parent_name
             ]  # fmt: skip
         else:
-            codes = self.by_name.get(ref, [])
+            codes = []
+            # The literal name first, then 青山镇党委 → 青山镇 and the like: the first form that names
+            # any unit decides, and naming two is a problem, never a pick.
+            for form in unitnames.forms(ref):
+                codes = self.lookup(form)
+                if codes:
+                    break
         if len(codes) == 1:
             return codes[0], ""
         if not codes:
@@ -160,6 +187,51 @@ class _UnitIndex:
         )
         return None, f"单位「{ref}」有重名，请写作 上级名称/名称（{options}）"
 
+    def resolve_all(self, refs: list[str], required: bool) -> tuple[str | None, str]:
+        """Several names of one unit (a block title's name and full name, a person's organs): the
+        ones that name a unit must all name the same one."""
+        found, reasons = {}, []
+        for ref in refs:
+            code, reason = self.resolve(ref)
+            if code:
+                found.setdefault(code, ref)
+            elif required or "重名" in reason:
+                reasons.append(reason)
+        if len(found) > 1:
+            named = "、".join(f"「{ref}」" for ref in found.values())
+            return None, f"{named}是不同的单位，无法确定所属单位"
+        if reasons:
+            return None, reasons[0]
+        if not found:
+            return None, f"找不到单位「{refs[0]}」，请先在「单位」工作表中列出" if refs else "没有写明单位"
+        return next(iter(found)), ""
+
+    def split_post(self, text: str) -> tuple[str | None, list[str], str]:
+        """`东城区青山镇党委书记、镇长` → (code of 青山镇, [党委书记, 镇长], reason)."""
+        code, titles = None, []
+        for part in unitnames.post_parts(text):
+            found = None
+            base = part.removeprefix("中共")
+            for end in range(len(base) - 1, 1, -1):
+                codes = self.lookup(base[:end])
+                if len(codes) == 1:
+                    found = (codes[0], base[end:])
+                    break
+                if len(codes) > 1:
+                    return None, [], f"「{base[:end]}」有重名，无法确定是哪个单位"
+            if found is None:
+                if code is None:
+                    return None, [], f"无法从「{part}」中识别单位，请确认单位名称与系统中一致"
+                titles.append(part)
+                continue
+            if code is not None and found[0] != code:
+                return None, [], f"「{text}」涉及多个单位，系统每人只记录一个现任单位，请分别填写单位和职务"
+            code = found[0]
+            titles.append(unitnames.title_after_unit(found[1], self.by_code[code][0]))
+        if code is None or not all(titles):
+            return None, [], f"无法从「{text}」中识别单位和职务"
+        return code, titles, ""
+
 
 def plan_roster(parsed: ParsedRoster, scope: Unit | None) -> RosterPlan:
     """`scope` is the unit whose subtree the user may change; None means everything."""
@@ -167,7 +239,9 @@ def plan_roster(parsed: ParsedRoster, scope: Unit | None) -> RosterPlan:
     index = _UnitIndex(parsed.units)
     _plan_units(plan, parsed.units, index, scope)
     _plan_cadres(plan, parsed.cadres, index, scope)
-    plan.problems.sort(key=lambda p: (p.sheet != UNIT_SHEET, p.row))
+    order = {sheet: n for n, sheet in enumerate(parsed.sheet_order)}
+    plan.problems.sort(key=lambda p: (order.get(p.sheet, len(order)), p.sheet, p.row))
+    plan.layout, plan.mappings = parsed.layout, parsed.mappings
     return plan
 
 
@@ -264,11 +338,22 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
     for row in rows:
 
         def problem(column, reason, row=row):
-            plan.problems.append(CellProblem(CADRE_SHEET, row.row, column, reason))
+            plan.problems.append(CellProblem(row.sheet, row.row, column, reason))
 
-        code, reason = index.resolve(row.unit_ref) if row.unit_ref else (None, "")
+        def unit_problem(reason, row=row):
+            sheet, number, column = row.unit_where or (row.sheet, row.row, "单位")
+            plan.problems.append(CellProblem(sheet, number, column, reason))
+
+        code, reason = None, ""
+        if row.post_text:
+            code, row.titles, reason = index.split_post(row.post_text)
+            if code:
+                row.unit_ref = index.by_code[code][0]
+        elif row.unit_ref:
+            refs = [row.unit_ref, *row.unit_alternatives]
+            code, reason = index.resolve_all(refs, required=row.unit_alternatives_required)
         if reason:
-            problem("单位", reason)
+            unit_problem(reason)
         cadre, reason = _find(row, by_id, by_name_birth)
         if reason:
             problem("身份证号", reason)
@@ -279,19 +364,23 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
         matched[key] = row.row
         plan.cadres.append(CadreOp(row, cadre, code or "", NEW))
     posts = _current_posts([op.existing for op in plan.cadres if op.existing])
+    assessments = _assessments([op.existing for op in plan.cadres if op.existing and op.row.assessments])
     for op in plan.cadres:
         diffs = _cadre_diffs(op, posts.get(op.existing.pk, []) if op.existing else [])
+        if op.existing and op.row.assessments:
+            diffs += _assessment_diffs(op.row.assessments, assessments.get(op.existing.pk, {}))
         if op.existing:
             op.status = CHANGED if diffs else UNCHANGED
             op.posts_changed = any(column in POST_COLUMNS for column, _, _ in diffs)
         if op.status != UNCHANGED and op.unit_code:
             old_ok = op.existing is None or _in_scope(op.existing.unit.path, scope)
             if not (old_ok and _in_scope(index.path(op.unit_code), scope)):
+                sheet, number, column = op.row.unit_where or (op.row.sheet, op.row.row, "单位")
                 plan.problems.append(
-                    CellProblem(CADRE_SHEET, op.row.row, "单位", f"「{op.row.unit_ref}」不在您的管理范围内")
+                    CellProblem(sheet, number, column, f"「{op.row.unit_ref}」不在您的管理范围内")
                 )
         label = f"{op.row.values['name']}（{op.row.unit_ref}）"
-        plan.changes.append(Change(CADRE_SHEET, op.row.row, label, op.status, diffs))
+        plan.changes.append(Change(op.row.sheet, op.row.row, label, op.status, diffs))
 
 
 POST_COLUMNS = {"单位", "现任职务", "任现职时间"}
@@ -299,6 +388,23 @@ POST_COLUMNS = {"单位", "现任职务", "任现职时间"}
 
 def current_post_start(posts: list[Post]) -> dt.date | None:
     return max((p.start for p in posts), default=None)
+
+
+def _assessments(cadres: list[Cadre]) -> dict[int, dict[int, str]]:
+    result = defaultdict(dict)
+    for chunk in _chunks([c.pk for c in cadres]):
+        for cadre_id, year, text in Assessment.objects.filter(cadre_id__in=chunk).values_list(
+            "cadre_id", "year", "result"
+        ):
+            result[cadre_id][year] = text
+    return result
+
+
+def _assessment_diffs(wanted: list[tuple[int, str]], held: dict[int, str]) -> list[tuple[str, str, str]]:
+    # A year the file leaves out is kept: nothing is deleted by an import.
+    return [
+        (f"{year}年度考核", held.get(year, ""), result) for year, result in wanted if held.get(year) != result
+    ]
 
 
 def _cadre_diffs(op: CadreOp, posts: list[Post]) -> list[tuple[str, str, str]]:

@@ -99,11 +99,13 @@ def _merged_header():
     return out.getvalue()
 
 
-def _without_sheet():
+def _without_roster():
+    # Neither our sheets nor any header with 姓名 and the like: no layout we know.
     import openpyxl
 
-    book = openpyxl.load_workbook(io.BytesIO(roster_bytes([cadre_values()])))
-    del book["单位"]
+    book = openpyxl.Workbook()
+    book.active.append(["项目", "金额"])
+    book.active.append(["办公经费", 1200])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -148,7 +150,7 @@ def _junk_zip():
         ("报告.xlsx", _docx_bytes, "Word 文档"),
         ("加密.xlsx", _encrypted, "已设置打开密码"),
         ("压缩包.xlsx", _junk_zip, "不是 Excel 工作簿"),
-        ("缺表.xlsx", _without_sheet, "缺少工作表「单位」"),
+        ("无名册.xlsx", _without_roster, "未能识别该工作簿的格式"),
         ("缺列.xlsx", _without_column, "工作表「干部名册」缺少列「出生年月」"),
         ("合并.xlsx", _merged_header, "表头有合并单元格（A1:B1）"),
         ("空表.xlsx", _empty_workbook, "没有任何数据行"),

@@ -1,0 +1,109 @@
+"""Rosters in the layouts real organisation departments hold, read into the rows the planner knows.
+
+Each layout is recognised by itself (docs/spec/roster.md, "Other layouts"):
+
+- `own`: our template and export (.xlsx with sheets 单位 and 干部名册, header in row 1),
+  read strictly by `roster.read_roster`;
+- `block`: the vendor's 干部名册 (.xls or .xlsx), a block per unit under a title row;
+- `flat`: any one-sheet list with a 单位 (or 现工作单位及职务全称) column;
+- `extract`: the 干部大数据信息提取表 V2018.11 (A01人员, A02职务, A08学历学位, A15考核).
+
+Pure: no database. The organizer may correct how columns were placed
+(`overrides`: sheet -> column letter -> our column, "" to leave it out).
+"""
+
+from __future__ import annotations
+
+from pingyi.lib import grid as grids
+from pingyi.lib.xlsx import WorkbookError
+
+from ..roster import CADRE_SHEET, UNIT_SHEET, ParsedRoster, read_roster
+from . import extract, vendor
+from .columns import LOOKUP, SYNONYMS, SheetMapping, apply_overrides, duplicates, find_header, header_at
+
+LAYOUTS = {
+    "own": "本系统名册模板（单位、干部名册两个工作表）",
+    "block": "干部名册（干部管理信息系统导出，按单位分块）",
+    "flat": "干部名册（一览表，含单位列）",
+    "extract": "干部大数据信息提取表（V2018.11）",
+    "lrmx": "干部任免审批表（.lrmx）",
+}
+# The columns an organizer may assign a file's column to, per layout.
+CADRE_TARGETS = list(SYNONYMS)
+UNRECOGNISED = (
+    "未能识别该工作簿的格式：没有找到含「姓名」「现任职务」等列的表头。"
+    "系统可读取本系统模板、干部管理信息系统导出的干部名册（.xls）和干部大数据信息提取表。"
+)
+
+
+def targets(layout: str, sheet: str) -> list[str]:
+    if layout == "extract":
+        return sorted(set(extract.LOOKUPS.get(_extract_sheet(sheet), LOOKUP).values()), key=str)
+    return CADRE_TARGETS
+
+
+def _extract_sheet(name: str) -> str:
+    wanted = grids.normal_sheet_name(name)
+    return next((s for s in extract.SHEETS if s == wanted), name)
+
+
+def _is_own(book: grids.Book) -> bool:
+    if book.format != "xlsx" or book.sheet(UNIT_SHEET) is None:
+        return False
+    sheet = book.sheet(CADRE_SHEET)
+    first = sheet.rows[0] if sheet and sheet.rows else []
+    return "姓名" in first and "单位" in first
+
+
+def _own_mappings(book: grids.Book) -> list[SheetMapping]:
+    result = []
+    for name in (UNIT_SHEET, CADRE_SHEET):
+        sheet = book.sheet(name)
+        if sheet and sheet.rows:
+            mapping = header_at(sheet, 0, lookup={})
+            for column in mapping.columns:
+                column.column = column.header
+            result.append(mapping)
+    return result
+
+
+def read_any(data: bytes, max_bytes: int, overrides: dict | None = None) -> ParsedRoster:
+    """Raises WorkbookError for a file that is no roster in any layout we know."""
+    overrides = overrides or {}
+    book = grids.read_book(data, max_bytes)
+    if _is_own(book):
+        parsed = read_roster(data, max_bytes)
+        parsed.layout, parsed.mappings = "own", [m.as_json() for m in _own_mappings(book)]
+        return parsed
+    parsed = ParsedRoster(sheet_order=[])
+    if extract.is_extract(book):
+        parsed.layout = "extract"
+        parsed.cadres, mappings = extract.read_extract(book, overrides, parsed.problems)
+        parsed.mappings = [m.as_json() for m in mappings]
+        parsed.sheet_order = [m.sheet for m in mappings]
+        _check_rows(parsed)
+        return parsed
+    for sheet in book.sheets:
+        mapping = find_header(sheet)
+        if mapping is None:
+            continue
+        apply_overrides(mapping, overrides.get(sheet.name), set(CADRE_TARGETS))
+        if twice := duplicates(mapping):
+            raise WorkbookError(f"工作表「{sheet.name}」中" + "；".join(twice) + "，请修正列的对应关系。")
+        placed = mapping.positions()
+        parsed.mappings = [mapping.as_json()]
+        parsed.sheet_order = [sheet.name]
+        if "单位" in placed or "现工作单位及职务" in placed:
+            parsed.layout = "flat"
+            parsed.cadres = vendor.read_flat(sheet, mapping, parsed.problems)
+        else:
+            parsed.layout = "block"
+            parsed.cadres = vendor.read_blocks(sheet, mapping, parsed.problems)
+        _check_rows(parsed)
+        return parsed
+    raise WorkbookError(UNRECOGNISED)
+
+
+def _check_rows(parsed: ParsedRoster) -> None:
+    if not parsed.cadres and not parsed.problems:
+        raise WorkbookError("工作簿中没有任何干部数据行。")

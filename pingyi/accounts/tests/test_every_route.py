@@ -122,7 +122,9 @@ def site():
         appraisee = review.appraisees.get(cadre=cadre)
         Appraisee.objects.filter(pk=appraisee.pk).update(photo=b"\x89PNG", photo_type="image/png")
         report = actions.do_submit_report(appraisee, clerk, text=f"{cadre.name}的述职报告")
-        problem = actions.do_add_problem(appraisee, clerk, area="development", source="self", description="短板")
+        problem = actions.do_add_problem(
+            appraisee, clerk, area="development", source="self", description="短板"
+        )
         note = actions.do_add_progress(problem, clerk, text="进展", status="in_progress",
                                        files=[("a.txt", "text/plain", b"x")])  # fmt: skip
         sides[side] = SimpleNamespace(
@@ -203,7 +205,9 @@ def test_every_route_answers_every_role_as_its_class_says(site):
                 elif kind in (SCOPED_EDIT, EDIT) and role == "leader":
                     expect(post == 403, role, "POST", url, post)
                 elif kind in (SCOPED_EDIT, EDIT) and obj != "missing":
-                    expect(get not in {403, 404} and post not in {403, 404}, role, "GET/POST", url, (get, post))
+                    expect(
+                        get not in {403, 404} and post not in {403, 404}, role, "GET/POST", url, (get, post)
+                    )
                 elif kind == OWN and obj == "token":
                     expect(post == (302 if role == "liaison" else 404), role, "POST", url, post)
                 elif kind == OWN and obj == "missing":

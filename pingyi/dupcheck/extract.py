@@ -20,10 +20,14 @@ from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import PurePath
 
+from pingyi.lib import bounded, limits
+
 MB = 1024 * 1024
 MAX_BYTES = 10 * MB
-MAX_UNZIPPED = 100 * MB
-MAX_CHARS = 200_000
+MAX_CHARS = limits.MAX_TEXT_CHARS
+# Elements nested deeper than this are read as if they were flat: no honest page or document nests
+# so deep, and walking a thousand levels would exhaust the stack.
+MAX_DEPTH = 100
 EXTENSIONS = (".txt", ".docx", ".html", ".htm")
 ACCEPT = ",".join(EXTENSIONS)
 
@@ -39,7 +43,6 @@ EXCEL = "该文件是 Excel 工作簿，不是 Word 文档。"
 POWERPOINT = "该文件是 PowerPoint 演示文稿，不是 Word 文档。"
 ENCRYPTED = "文件已加密或设置了打开密码，系统无法读取。请取消密码后另存为 .docx 再上传。"
 CORRUPT = "无法读取该 Word 文档：文件已损坏或格式不正确。"
-BOMB = "文件内容异常（解压后体积过大），系统拒绝处理。"
 NO_MAIN_TEXT = "网页中没有找到正文文字。"
 
 _OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -63,7 +66,19 @@ def check_size(size: int) -> None:
 
 
 def extract_text(filename: str, data: bytes) -> str:
-    """The text of an uploaded file, lines separated by "\\n"; raises ExtractError."""
+    """The text of an uploaded file, lines separated by "\\n"; raises ExtractError.
+
+    Read in a child process within lib/limits' time and memory budget (lib/bounded)."""
+    if not data:
+        raise ExtractError(EMPTY)
+    check_size(len(data))
+    try:
+        return bounded.run(_extract_text, filename, data)
+    except bounded.BudgetExceeded as exc:
+        raise ExtractError(str(exc)) from None
+
+
+def _extract_text(filename: str, data: bytes) -> str:
     if not data:
         raise ExtractError(EMPTY)
     check_size(len(data))
@@ -166,14 +181,17 @@ def _docx(data: bytes) -> str:
         raise ExtractError(NOT_DOCX)
     if any(info.flag_bits & 0x1 for info in infos):
         raise ExtractError(ENCRYPTED)
-    # Declared sizes bound what zipfile will inflate, so their sum is a sound guard.
-    if sum(info.file_size for info in infos) > MAX_UNZIPPED:
-        raise ExtractError(BOMB)
+    try:
+        limits.check_zip(data, what="Word 文档")
+    except limits.LimitError as exc:
+        raise ExtractError(str(exc)) from None
     try:
         document = docx.Document(BytesIO(data))
         lines: list[str] = []
 
-        def walk(container, parent):
+        def walk(container, parent, depth=0):
+            if depth > MAX_DEPTH:  # tables nested inside tables, a thousand deep
+                raise ExtractError(CORRUPT)
             for child in container.iterchildren():
                 if child.tag == _W + "p":
                     lines.append(Paragraph(child, parent).text)
@@ -185,11 +203,11 @@ def _docx(data: bytes) -> str:
                             if any(cell._tc is s for s in seen):
                                 continue
                             seen.append(cell._tc)
-                            walk(cell._tc, cell)
+                            walk(cell._tc, cell, depth + 1)
                 elif child.tag == _W + "sdt":
                     content = child.find(_W + "sdtContent")
                     if content is not None:
-                        walk(content, parent)
+                        walk(content, parent, depth + 1)
 
         walk(document.element.body, document)
     except ExtractError:
@@ -324,12 +342,14 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = _Node("#root", {}, None)
         self.current = self.root
+        self.depth = 0
 
     def handle_starttag(self, tag, attrs):
         node = _Node(tag, {k: (v or "") for k, v in attrs}, self.current)
         self.current.children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and self.depth < MAX_DEPTH:
             self.current = node
+            self.depth += 1
 
     def handle_startendtag(self, tag, attrs):
         self.current.children.append(_Node(tag, {k: (v or "") for k, v in attrs}, self.current))
@@ -340,9 +360,17 @@ class _TreeBuilder(HTMLParser):
             node = node.parent
         if node is not None and node.parent is not None:
             self.current = node.parent
+            self.depth = _depth(self.current)
 
     def handle_data(self, data):
         self.current.children.append(data)
+
+
+def _depth(node: _Node) -> int:
+    depth = 0
+    while node.parent is not None:
+        node, depth = node.parent, depth + 1
+    return depth
 
 
 def _measure(node: _Node, in_link: bool = False) -> None:

@@ -2,6 +2,8 @@
 
 import io
 
+from pingyi.lib import bounded, limits
+
 MAX_BYTES = 20 * 1024 * 1024
 MIN_PDF_CHARS = 20
 
@@ -17,7 +19,10 @@ def report_text(filename: str, data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ExtractError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），述职报告文件上限为 20 MB。")
     if filename.lower().endswith(".pdf"):
-        return _pdf_text(data)
+        try:
+            return bounded.run(_pdf_text, data)
+        except bounded.BudgetExceeded as exc:
+            raise ExtractError(str(exc)) from None
     from pingyi.dupcheck import extract  # .docx, .txt, .html: one extractor for reports and corpus
 
     try:
@@ -34,13 +39,27 @@ def _pdf_text(data: bytes) -> str:
         raise ExtractError("该文件不是有效的 PDF 文件（可能是其他格式改了扩展名）。")
     try:
         reader = PdfReader(io.BytesIO(data))
+        # A file with only an owner password (restrictions on printing, copying) opens with the
+        # empty user password, as in any PDF reader.
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ExtractError("PDF 文件已加密，系统无法读取。请去除密码后再上传，或上传 Word 文件。")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            raise ExtractError("PDF 文件设置了打开密码，系统无法读取。请去除密码后再上传，或上传 Word 文件。")
+        pages = len(reader.pages)
+        if pages > limits.MAX_PDF_PAGES:
+            raise ExtractError(f"PDF 共 {pages} 页，超过上限 {limits.MAX_PDF_PAGES} 页。请上传述职报告正文。")
+        parts, length = [], 0
+        for page in reader.pages:
+            parts.append(page.extract_text() or "")
+            length += len(parts[-1])
+            # Stop reading as soon as the text is over the limit every door applies.
+            if length > limits.MAX_TEXT_CHARS:
+                limits.check_text_length("\n".join(parts))
+        text = "\n".join(parts)
+    except limits.LimitError as exc:
+        raise ExtractError(str(exc)) from None
     except ExtractError:
         raise
     except DependencyError as exc:
-        # AES-encrypted files need a crypto library we do not ship; to the user it is encrypted.
+        # Without the cryptography package AES cannot be read; to the user the file is encrypted.
         raise ExtractError("PDF 文件已加密，系统无法读取。请去除密码后再上传，或上传 Word 文件。") from exc
     except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise ExtractError("无法读取该 PDF 文件：文件已损坏或格式不正确。") from exc

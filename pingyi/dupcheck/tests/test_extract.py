@@ -152,3 +152,24 @@ def test_unusable_files_are_refused_with_a_reason(name, data, message):
     with pytest.raises(ExtractError) as caught:
         extract_text(name, data)
     assert message in str(caught.value)
+
+
+def test_a_page_nested_a_thousand_deep_gives_its_text_instead_of_exhausting_the_stack():
+    page = "<html><body>" + "<div>" * 1000 + "述职报告正文" + "</div>" * 1000 + "</body></html>"
+    assert extract_text("page.html", page.encode()) == "述职报告正文"
+
+
+def test_a_word_document_whose_text_inflates_to_95_mb_is_refused_before_it_is_read():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w") as entry:
+            entry.write(b"<w:document><w:body><w:p><w:r><w:t>")
+            for _ in range(95):
+                entry.write(b"a" * (1024 * 1024))
+            entry.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    data = out.getvalue()
+    assert len(data) < 300 * 1024  # a small upload
+    with pytest.raises(ExtractError) as caught:
+        extract_text("报告.docx", data)
+    assert "「word/document.xml」解压后 95.1 MB，超过单个部件上限 50 MB" in str(caught.value)

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 from pingyi.reviews import actions
 from pingyi.reviews.models import DutyReport
@@ -39,9 +39,10 @@ def _docx(text):
     return out.getvalue()
 
 
-def _pdf(encrypt=False):
+def _pdf(encrypt=False, pages=1):
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
     if encrypt:
         writer.encrypt("secret", algorithm="RC4-128")
     out = io.BytesIO()
@@ -74,7 +75,8 @@ def test_a_word_file_is_read_and_kept(world, as_user, appraisee):
         ("空白.docx", lambda: b"", "文件为空"),
         ("巨大.pdf", lambda: b"%PDF-1.4" + b"0" * (50 * 1024 * 1024), "文件过大"),
         ("伪装.pdf", lambda: os.urandom(4096), "不是有效的 PDF"),
-        ("加密.pdf", lambda: _pdf(encrypt=True), "PDF 文件已加密"),
+        ("加密.pdf", lambda: _pdf(encrypt=True), "PDF 文件设置了打开密码"),
+        ("八百页.pdf", lambda: _pdf(pages=800), "PDF 共 800 页，超过上限 500 页"),
         ("扫描件.pdf", _pdf, "没有可提取的文字"),
         ("伪装.docx", lambda: os.urandom(4096), "Word"),
     ],
@@ -83,6 +85,46 @@ def test_bad_files_get_a_clear_message_and_leave_nothing(world, as_user, apprais
     response = upload(as_user(world.people.clerk), appraisee, name, make())
     assert response.status_code == 400
     assert message in response.content.decode()
+    assert not DutyReport.objects.exists()
+
+
+def _text_pdf(lines: list[str], owner_only=False) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    for i, line in enumerate(lines):
+        pdf.drawString(40, 800 - 12 * (i % 60), line)
+        if i % 60 == 59:
+            pdf.showPage()
+    pdf.save()
+    if not owner_only:
+        return out.getvalue()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(out.getvalue())))
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm="AES-128")
+    encrypted = io.BytesIO()
+    writer.write(encrypted)
+    return encrypted.getvalue()
+
+
+def test_a_pdf_with_only_an_owner_password_is_read_like_any_pdf_reader_would(world, as_user, appraisee):
+    data = _text_pdf(
+        ["Duty report of Qingshan town: investment grew by 12 percent this year."], owner_only=True
+    )
+    assert PdfReader(io.BytesIO(data)).is_encrypted
+    response = upload(as_user(world.people.clerk), appraisee, "限制打印.pdf", data)
+    assert response.status_code == 302
+    assert "investment grew by 12 percent" in DutyReport.objects.get().text
+
+
+def test_a_pdf_holding_more_text_than_any_door_allows_is_refused_like_a_long_text_file(
+    world, as_user, appraisee
+):
+    # 4,000 lines of 60 characters: 240,000 characters, over the 200,000 a .txt or pasted text may hold.
+    data = _text_pdf(["x" * 60] * 4000)
+    response = upload(as_user(world.people.clerk), appraisee, "超长.pdf", data)
+    assert response.status_code == 400
+    assert "文字过长" in response.content.decode() and "上限为 20 万字" in response.content.decode()
     assert not DutyReport.objects.exists()
 
 

@@ -25,6 +25,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+    # Set when the account is created or its password reset by an organizer: the first login
+    # must choose a password of its own before anything else (accounts.middleware).
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
 
     class Meta:
         verbose_name = "用户"

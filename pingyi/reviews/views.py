@@ -1,6 +1,7 @@
 """Review rounds, their appraisees and duty reports."""
 
 import io
+import warnings
 
 from django.contrib import messages
 from django.db.models import Count, Prefetch
@@ -21,6 +22,7 @@ from pingyi.accounts.access import (
 from pingyi.dupcheck import actions as dupcheck_actions
 from pingyi.dupcheck.display import percent
 from pingyi.dupcheck.models import CheckResult, Document
+from pingyi.lib import limits
 from pingyi.lib.downloads import attachment
 
 from . import actions
@@ -366,10 +368,18 @@ def _photo(upload) -> tuple[bytes, str]:
         raise actions.ReviewError("照片文件为空")
     if len(data) > MAX_PHOTO_BYTES:
         raise actions.ReviewError("照片超过 2 MB，请压缩后再上传")
+    too_big = f"照片的像素尺寸过大，上限为 {limits.MAX_IMAGE_PIXELS // 10000} 万像素，请缩小后再上传"
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-            kind = PHOTO_FORMATS.get(image.format)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                # The header's size, before any pixel is decoded: a 2 MB PNG can declare 10^10 pixels.
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    raise actions.ReviewError(f"{too_big}（此图 {image.width}×{image.height}）")
+                image.verify()
+                kind = PHOTO_FORMATS.get(image.format)
+    except Image.DecompressionBombError:
+        raise actions.ReviewError(too_big) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         kind = None
     if kind is None:

@@ -126,3 +126,35 @@ def test_a_photo_is_checked_stored_and_shown_on_the_screen(world, as_user):
     assert actions.meeting_state(review)["current"]["has_photo"]
     frozen = organizer.post(url, {"minutes": "9"})
     assert frozen.status_code == 409
+
+
+def _declared_png(width: int, height: int) -> bytes:
+    """A tiny PNG whose header declares width × height pixels (its data would never decode)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(100_000, 100_000), (9_000, 9_000)])
+def test_a_photo_declaring_billions_of_pixels_is_refused_with_the_limit(world, as_user, width, height):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    review = make_review(world.people.organizer, stage="reporting", appraisees=[world.cadres.qingshan])
+    appraisee = review.appraisees.get()
+    url = reverse("appraisee_settings", args=[appraisee.pk])
+    data = _declared_png(width, height)
+    response = as_user(world.people.organizer).post(url, {"photo": SimpleUploadedFile("照片.png", data)})
+    assert response.status_code == 400
+    assert "照片的像素尺寸过大，上限为 4000 万像素" in response.content.decode()
+    appraisee.refresh_from_db()
+    assert not appraisee.photo

@@ -82,7 +82,7 @@ def do_issue_tokens(group: EvaluatorGroup, user, count: int) -> list[str]:
     _organizer(user)
     _require(1 <= count <= MAX_TOKENS_PER_BATCH, f"每次可生成 1–{MAX_TOKENS_PER_BATCH} 张凭证")
     review = group.review
-    _require(not review.at_least(Stage.PUBLISHED), "结果已公布，不能再生成凭证")
+    _require(review.allows("issue_slips"), "结果已公布，不能再生成凭证")
     plain = [codes.new_code() for _ in range(count)]
     with transaction.atomic():
         form = BallotForm.objects.select_for_update().get(pk=form_for(review).pk)
@@ -107,6 +107,7 @@ def do_issue_tokens(group: EvaluatorGroup, user, count: int) -> list[str]:
 def do_void_tokens(group: EvaluatorGroup, user, *, batch: int | None = None) -> int:
     """Void the unused tokens of a group (or of one batch), e.g. when slips were lost."""
     _organizer(user)
+    _require(group.review.allows("void_slips"), "结果已公布，凭证已全部失效，无需作废")
     with transaction.atomic():
         tokens = group.tokens.filter(status=TokenStatus.ISSUED)
         if batch is not None:
@@ -305,13 +306,19 @@ def do_submit_ballot(
 
 
 def turnout(review: Review) -> list[dict]:
-    """Per group: tokens issued (not voided) and ballots received."""
+    """Per group: ballots received against the expected head count, with tokens issued (not voided)
+    beside it; `short` when fewer than 80% of the expected have voted (实到不少于应到的80%)."""
     rows = []
     for group in review.evaluator_groups.all():
         issued = group.tokens.exclude(status=TokenStatus.VOID).count()
-        rows.append({"group": group.label, "issued": issued, "submitted": group.ballots.count(),
-                     "head_count": group.head_count})  # fmt: skip
+        submitted = group.ballots.count()
+        rows.append({"group": group.label, "issued": issued, "submitted": submitted,
+                     "head_count": group.head_count, "short": submitted * 5 < group.head_count * 4})  # fmt: skip
     return rows
+
+
+def turnout_total(rows: list[dict]) -> dict:
+    return {key: sum(r[key] for r in rows) for key in ("head_count", "submitted", "issued")}
 
 
 def _paper_ratings(form: BallotForm, keys: list[str], ratings: dict) -> dict:

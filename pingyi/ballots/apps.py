@@ -13,6 +13,17 @@ class BallotsConfig(AppConfig):
 
         STAGE_HOOKS.append(on_stage)
 
+        from pingyi.reviews.models import STAGE_WINDOWS, Stage
+
+        STAGE_WINDOWS.update(
+            {
+                "issue_slips": (Stage.PREPARING, Stage.APPRAISAL),
+                "void_slips": (Stage.PREPARING, Stage.APPRAISAL),
+                "live_turnout": (Stage.APPRAISAL, Stage.APPRAISAL),
+                "paper_entry": (Stage.APPRAISAL, Stage.APPRAISAL),
+            }
+        )
+
         from pingyi.reviews.readiness import READINESS_HOOKS
 
         from .readiness import gaps

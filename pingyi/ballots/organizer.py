@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,7 +14,7 @@ from pingyi.reviews.views import get_review_or_404
 from . import actions, publish
 from .forms import BallotFormEditor, GroupsEditor
 from .models import MIN_GROUP_BALLOTS, EvaluatorGroup, TokenStatus
-from .slips import ballot_url, slips_pdf
+from .slips import ballot_url, slips_pdf, unreachable_address
 
 
 def _base_url(request) -> str:
@@ -21,19 +22,48 @@ def _base_url(request) -> str:
     return getattr(settings, "BALLOT_BASE_URL", "") or request.build_absolute_uri("/")
 
 
+# Said wherever slips are printed from an address phones cannot open.
+SET_BASE_URL = (
+    "请在服务器的环境变量中设置 PINGYI_BALLOT_BASE_URL 为评议人手机能访问的地址"
+    "（例如 http://192.168.1.10/ 或内网域名），重启服务后再生成凭证"
+)
+
+
+def address_warning(request) -> str:
+    problem = unreachable_address(_base_url(request))
+    return f"{problem}。{SET_BASE_URL}。" if problem else ""
+
+
+def group_rows(review) -> list[dict]:
+    """Each group with its tokens counted: all issued, not voided, used, voided, still to issue, batches."""
+    rows = []
+    for group in review.evaluator_groups.all():
+        counts = dict(group.tokens.values_list("status").annotate(n=Count("id")).values_list("status", "n"))
+        used, void = counts.get(TokenStatus.USED, 0), counts.get(TokenStatus.VOID, 0)
+        active = used + counts.get(TokenStatus.ISSUED, 0)
+        unused = dict(
+            group.tokens.filter(status=TokenStatus.ISSUED)
+            .values_list("batch")
+            .annotate(n=Count("id"))
+            .values_list("batch", "n")
+        )
+        batches = sorted(set(group.tokens.values_list("batch", flat=True)))
+        rows.append({"g": group, "issued": active + void, "active": active, "used": used, "void": void,
+                     "missing": max(group.head_count - active, 0),
+                     "batches": [(b, unused.get(b, 0)) for b in batches], "unused": sum(unused.values())})  # fmt: skip
+    return rows
+
+
 @organizer_required
 def overview(request, pk):
     review = get_review_or_404(request, pk)
     form = actions.form_for(review)
-    groups = []
-    for group in review.evaluator_groups.all():
-        tokens = group.tokens
-        groups.append({"g": group, "issued": tokens.count(), "used": tokens.filter(status=TokenStatus.USED).count(),
-                       "void": tokens.filter(status=TokenStatus.VOID).count(),
-                       "batches": sorted(set(tokens.values_list("batch", flat=True)))})  # fmt: skip
     return render(request, "ballots/overview.html", {
-        "review": review, "form": form, "groups": groups, "turnout": actions.turnout(review),
-        "vote_url": ballot_url(_base_url(request)), **_small_groups(review),
+        "review": review, "form": form, "groups": group_rows(review), **_turnout(review),
+        "vote_url": ballot_url(_base_url(request)), "address_warning": address_warning(request),
+        "can_issue": review.allows("issue_slips"), "can_void": review.allows("void_slips"),
+        "live": review.allows("live_turnout"),
+        "typed": request.POST if request.method == "POST" else {}, **_small_groups(review),
     })  # fmt: skip
 
 
@@ -122,20 +152,34 @@ def edit_groups(request, pk):
     )
 
 
+def _refused(request, group, reason, status=400):
+    messages.error(request, str(reason))
+    response = overview(request, group.review_id)
+    response.status_code = status
+    return response
+
+
 @require_POST
 @organizer_required
 def issue(request, pk):
     group = get_object_or_404(EvaluatorGroup.objects.select_related("review"), pk=pk)
-    count = request.POST.get("count", "")
+    count = request.POST.get("count", "").strip()
+    if not count.isdigit() or int(count) < 1:
+        return _refused(request, group, f"请填写{group.label}要生成的凭证张数（正整数）")
+    count = int(count)
+    active = group.tokens.exclude(status=TokenStatus.VOID).count()
+    if active + count > group.head_count and not request.POST.get("over"):
+        return _refused(request, group,
+                        f"{group.label}应到 {group.head_count} 人，已发凭证 {active} 张（不含作废），再生成 {count} 张"
+                        f"将超过应到人数 {active + count - group.head_count} 张。如确需多发（如备用），"
+                        "请勾选“允许超过应到人数”后再生成")  # fmt: skip
+    warning = address_warning(request)
+    if warning and not request.POST.get("address_ok"):
+        return _refused(request, group, f"{warning}如确认仅在本机测试，请勾选“仍用此地址”后再生成")
     try:
-        if not count.isdigit():
-            raise actions.BallotError("请填写要生成的凭证张数")
-        plain = actions.do_issue_tokens(group, request.user, int(count))
+        plain = actions.do_issue_tokens(group, request.user, count)
     except actions.BallotError as exc:
-        messages.error(request, str(exc))
-        response = overview(request, group.review_id)
-        response.status_code = 400
-        return response
+        return _refused(request, group, exc)
     pdf = slips_pdf(group.review.title, group.label, plain, _base_url(request))
     batch = group.tokens.order_by("-batch").first().batch
     response = attachment(pdf, f"{group.review.label}测评凭证_{group.label}_第{batch}批.pdf")
@@ -146,10 +190,26 @@ def issue(request, pk):
 @require_POST
 @organizer_required
 def void(request, pk):
+    """First POST: what would be voided, to confirm; the second (confirm=1) voids it."""
     group = get_object_or_404(EvaluatorGroup.objects.select_related("review"), pk=pk)
     batch = request.POST.get("batch", "")
-    count = actions.do_void_tokens(group, request.user, batch=int(batch) if batch.isdigit() else None)
-    messages.success(request, f"已作废{group.label}未使用的凭证 {count} 张")
+    if batch != "all" and not batch.isdigit():
+        return _refused(request, group, f"请选择要作废{group.label}哪一批凭证")
+    number = int(batch) if batch.isdigit() else None
+    unused = group.tokens.filter(status=TokenStatus.ISSUED)
+    if number is not None:
+        unused = unused.filter(batch=number)
+    what = f"{group.label}{f'第{number}批' if number else '全部批次'}未使用的凭证"
+    if request.POST.get("confirm") != "1":
+        return render(request, "ballots/void_confirm.html", {
+            "review": group.review, "group": group, "batch": batch, "what": what, "count": unused.count(),
+            "live": group.review.stage == Stage.APPRAISAL,
+        })  # fmt: skip
+    try:
+        count = actions.do_void_tokens(group, request.user, batch=number)
+    except actions.BallotError as exc:
+        return _refused(request, group, exc, 409)
+    messages.success(request, f"已作废{what} {count} 张")
     return redirect("ballots_overview", pk=group.review_id)
 
 
@@ -157,4 +217,9 @@ def void(request, pk):
 def turnout(request, pk):
     # The overview's htmx partial: every evaluator group of the city, so the overview's reader only.
     review = get_review_or_404(request, pk)
-    return render(request, "ballots/_turnout.html", {"turnout": actions.turnout(review), "review": review})
+    return render(request, "ballots/_turnout.html", {**_turnout(review), "review": review})
+
+
+def _turnout(review) -> dict:
+    rows = actions.turnout(review)
+    return {"turnout": rows, "turnout_total": actions.turnout_total(rows)}

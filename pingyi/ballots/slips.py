@@ -5,6 +5,8 @@ fragment to the server, so no access log anywhere can record a code.
 """
 
 import io
+import ipaddress
+from urllib.parse import urlsplit
 
 import segno
 from reportlab.lib.pagesizes import A4
@@ -16,6 +18,31 @@ from pingyi.lib.pdffont import cjk_font
 
 COLUMNS, ROWS = 2, 4
 INSTRUCTION = "手机扫码或打开上述网址输入凭证码，逐项评价后提交。每张凭证只能投票一次，请妥善保管。"
+
+
+LOOPBACK_NAMES = {"localhost", "0.0.0.0", "::", "::1", "[::1]", "[::]"}
+
+
+def unreachable_address(base_url: str) -> str:
+    """Why phones cannot open the ballot at `base_url` ("" when nothing is known to be wrong).
+
+    Only what can be told without the network: a loopback or unspecified address, or a name that
+    means "this machine". An intranet name that does not resolve is not checked (no lookup at run time).
+    """
+    host = (urlsplit(base_url).hostname or "").lower()
+    if not host:
+        return "凭证上的投票地址没有主机名"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if (
+        host in LOOPBACK_NAMES
+        or host.endswith(".localhost")
+        or (address and (address.is_loopback or address.is_unspecified))
+    ):
+        return f"凭证上的投票地址 {ballot_url(base_url)} 指向服务器本机，评议人的手机打不开"
+    return ""
 
 
 def ballot_url(base_url: str, code: str = "") -> str:

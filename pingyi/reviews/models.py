@@ -21,6 +21,19 @@ class Stage(models.TextChoices):
 
 STAGE_ORDER = list(Stage)
 
+# When each action is open: (first stage, last stage), both included. Declared once here and asked by
+# actions, views and templates through Review.allows(name); the ballots app adds its own in ready().
+STAGE_WINDOWS: dict[str, tuple[str, str]] = {
+    "edit_arrangements": (Stage.PREPARING, Stage.REPORTING),
+    "change_appraisees": (Stage.PREPARING, Stage.REPORTING),
+    "submit_report": (Stage.REPORTING, Stage.MEETING),
+    "decide_report": (Stage.REPORTING, Stage.APPRAISAL),
+    "run_meeting": (Stage.MEETING, Stage.MEETING),
+    "add_remark": (Stage.MEETING, Stage.PUBLISHED),
+    "add_problem": (Stage.REPORTING, Stage.PUBLISHED),
+    "feedback_sheet": (Stage.PUBLISHED, Stage.ARCHIVED),  # the sheet carries the results
+}
+
 
 class ReviewQuerySet(models.QuerySet):
     def open(self):
@@ -62,6 +75,11 @@ class Review(models.Model):
 
     def at_least(self, stage: str) -> bool:
         return self.stage_index() >= STAGE_ORDER.index(Stage(stage))
+
+    def allows(self, action: str) -> bool:
+        """Whether `action` (a key of STAGE_WINDOWS) is open in this round's stage."""
+        first, last = STAGE_WINDOWS[action]
+        return STAGE_ORDER.index(Stage(first)) <= self.stage_index() <= STAGE_ORDER.index(Stage(last))
 
     def elapsed_seconds(self, now: dt.datetime | None = None) -> float:
         running = (now or timezone.now()) - self.clock_started_at if self.clock_started_at else dt.timedelta()

@@ -132,6 +132,10 @@ ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(8 * 1024 * 1024)))
 # The organization department running the system: signs the Word documents and heads every page.
 ORGANIZATION_NAME = os.environ.get("PINGYI_ORGANIZATION", "中共示例市委组织部")
 
+# The address evaluators' phones open, printed on every ballot slip (e.g. http://192.168.1.10/).
+# Empty: the address the organizer is using, which is wrong when that is 127.0.0.1 (the overview says so).
+BALLOT_BASE_URL = os.environ.get("PINGYI_BALLOT_BASE_URL", "")
+
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

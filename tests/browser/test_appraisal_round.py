@@ -33,10 +33,15 @@ def test_from_printed_slips_to_published_results(page, browser, live_server, tmp
     page.click("#groups-editor button.primary")
     page.wait_for_selector("#groups >> text=群众代表")
 
+    # The live server listens on 127.0.0.1, which no phone can reach: the page says so first.
+    expect(page.locator("#address-warning")).to_contain_text("PINGYI_BALLOT_BASE_URL")
     codes = []
     for row in range(2):
+        line = page.locator("#groups tbody tr").nth(row)
+        assert line.locator("input[name=count]").input_value() == "3"  # the head count, none issued yet
+        line.locator("input[name=address_ok]").check()
         with page.expect_download() as download:
-            page.locator("#groups tbody tr").nth(row).locator("button.primary").click()
+            line.locator("button.primary").click()
         path = tmp_path / f"slips{row}.pdf"
         download.value.save_as(path)
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages)

@@ -86,10 +86,16 @@
         bar.className = "turnout-bar";
         var fill = document.createElement("span");
         fill.className = "turnout-fill";
-        fill.style.width = (row.issued ? Math.min(100, 100 * row.submitted / row.issued) : 0) + "%";
+        // Against the expected head count (实到/应到), not the codes issued.
+        fill.style.width = (row.head_count ? Math.min(100, 100 * row.submitted / row.head_count) : 0) + "%";
         bar.appendChild(fill);
         var count = document.createElement("b");
-        count.textContent = row.submitted + " / " + row.issued;
+        count.textContent = row.submitted + " / " + row.head_count + " ";
+        count.title = "已投票 / 应到";
+        var issued = document.createElement("small");
+        issued.className = "turnout-issued";
+        issued.textContent = "已发 " + row.issued;
+        count.appendChild(issued);
         line.appendChild(label);
         line.appendChild(bar);
         line.appendChild(count);

@@ -1,0 +1,155 @@
+"""Issuing proposes what is missing, voiding names a batch and asks, and a loopback address is told."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from pingyi.ballots import actions
+from pingyi.ballots.models import BallotToken, TokenStatus
+from pingyi.ballots.slips import unreachable_address
+from pingyi.reviews import actions as review_actions
+from pingyi.testing import make_cadre, make_city, make_personas, make_review
+
+from .conftest import submit
+
+
+@pytest.fixture
+def setup(db):
+    city = make_city()
+    people = make_personas(city)
+    review = make_review(people.organizer, stage="meeting", appraisees=[make_cadre(city.qingshan, "甲书记")])
+    (group,) = actions.do_save_groups(
+        review, people.organizer, [{"key": "leaders", "label": "市领导", "weight": 100, "head_count": 5}]
+    )
+    client = Client()
+    client.force_login(people.organizer)
+    return review, group, client, people
+
+
+def overview(client, review):
+    return client.get(reverse("ballots_overview", args=[review.pk])).content.decode()
+
+
+def test_issuing_proposes_only_the_missing_number(setup):
+    review, group, client, people = setup
+    page = overview(client, review)
+    assert f'id="count-{group.pk}" min="1" max="2000" value="5"' in page and "还差 5 张" in page
+    actions.do_issue_tokens(group, people.organizer, 3)
+    page = overview(client, review)
+    assert f'id="count-{group.pk}" min="1" max="2000" value="2"' in page
+    assert "还差 2 张（应到 5，已发 3）" in page
+    actions.do_issue_tokens(group, people.organizer, 2)
+    page = overview(client, review)
+    assert f'id="count-{group.pk}" min="1" max="2000" value=""' in page and "已达应到人数 5" in page
+
+
+def test_a_voided_slip_is_missing_again(setup):
+    review, group, client, people = setup
+    actions.do_issue_tokens(group, people.organizer, 5)
+    BallotToken.objects.filter(group=group, serial__lte=2).update(status=TokenStatus.VOID)
+    assert "还差 2 张（应到 5，已发 3）" in overview(client, review)
+
+
+def test_issuing_beyond_the_head_count_is_refused_until_allowed(setup):
+    _review, group, client, people = setup
+    actions.do_issue_tokens(group, people.organizer, 5)
+    url = reverse("tokens_issue", args=[group.pk])
+    refused = client.post(url, {"count": "3"})
+    assert refused.status_code == 400
+    assert (
+        "市领导应到 5 人，已发凭证 5 张（不含作废），再生成 3 张将超过应到人数 3 张"
+        in refused.content.decode()
+    )
+    assert group.tokens.count() == 5
+    allowed = client.post(url, {"count": "3", "over": "1"})
+    assert allowed.status_code == 200 and allowed["Content-Type"] == "application/pdf"
+    assert group.tokens.count() == 8
+
+
+@pytest.mark.parametrize("count", ["", "0", "-1", "abc"])
+def test_a_bad_count_names_the_group(setup, count):
+    _review, group, client, _ = setup
+    refused = client.post(reverse("tokens_issue", args=[group.pk]), {"count": count})
+    assert refused.status_code == 400 and "请填写市领导要生成的凭证张数" in refused.content.decode()
+    assert group.tokens.count() == 0
+
+
+@pytest.mark.parametrize(
+    "base, bad",
+    [
+        ("http://127.0.0.1:8000/", True),
+        ("http://localhost/", True),
+        ("http://[::1]:8000/", True),
+        ("http://0.0.0.0/", True),
+        ("http://pingyi.localhost/", True),
+        ("http://192.168.1.10/", False),
+        ("https://pingyi.zzb.gov.cn/", False),
+    ],
+)
+def test_loopback_addresses_are_recognised(base, bad):
+    assert bool(unreachable_address(base)) is bad
+
+
+def test_a_loopback_ballot_address_is_told_before_printing(setup, settings):
+    review, group, client, _ = setup
+    settings.BALLOT_BASE_URL = "http://127.0.0.1:8000/"
+    page = overview(client, review)
+    assert "凭证上的投票地址 http://127.0.0.1:8000/v/ 指向服务器本机，评议人的手机打不开" in page
+    assert "PINGYI_BALLOT_BASE_URL" in page
+    url = reverse("tokens_issue", args=[group.pk])
+    refused = client.post(url, {"count": "5"})
+    assert refused.status_code == 400 and "仍用此地址" in refused.content.decode()
+    assert group.tokens.count() == 0
+    assert client.post(url, {"count": "5", "address_ok": "1"})["Content-Type"] == "application/pdf"
+    settings.BALLOT_BASE_URL = "http://192.168.1.10/"
+    assert "手机打不开" not in overview(client, review)
+
+
+def test_voiding_names_the_batch_and_asks_first(setup):
+    _review, group, client, people = setup
+    actions.do_issue_tokens(group, people.organizer, 3)
+    actions.do_issue_tokens(group, people.organizer, 2)
+    url = reverse("tokens_void", args=[group.pk])
+    assert client.post(url, {}).status_code == 400  # no batch chosen: nothing defaults to all
+    asked = client.post(url, {"batch": "2"})
+    assert asked.status_code == 200
+    assert "将作废<b>市领导第2批未使用的凭证</b>，共 <b>2</b> 张" in asked.content.decode()
+    assert group.tokens.filter(status=TokenStatus.VOID).count() == 0  # asking voids nothing
+    done = client.post(url, {"batch": "2", "confirm": "1"})
+    assert done.status_code == 302
+    assert list(group.tokens.filter(status=TokenStatus.VOID).values_list("batch", flat=True)) == [2, 2]
+
+
+def test_voiding_during_voting_warns_that_evaluators_may_hold_the_slips(setup):
+    review, group, client, people = setup
+    actions.do_issue_tokens(group, people.organizer, 5)
+    review_actions.do_move_stage(review, people.organizer, "appraisal")
+    page = client.post(reverse("tokens_void", args=[group.pk]), {"batch": "all"}).content.decode()
+    assert "测评正在进行" in page and "市领导全部批次未使用的凭证" in page
+
+
+def test_turnout_is_measured_against_the_head_count_with_issued_beside(setup):
+    review, group, client, people = setup
+    codes = actions.do_issue_tokens(group, people.organizer, 4)
+    review_actions.do_move_stage(review, people.organizer, "appraisal")
+    for code in codes[:2]:
+        submit(code, {"a01": {"development": "好", "livelihood": "一般", "safety": "较好", "party": "一般"}})
+    rows = actions.turnout(review)
+    assert rows == [{"group": "市领导", "issued": 4, "submitted": 2, "head_count": 5, "short": True}]
+    partial = client.get(reverse("ballots_turnout", args=[review.pk])).content.decode()
+    assert (
+        '<td class="num">5</td><td class="num">2</td><td class="num">40%</td><td class="num">4</td>'
+        in partial
+    )
+
+
+def test_after_publication_the_page_offers_no_slips_and_no_live_refresh(setup):
+    review, group, client, people = setup
+    actions.do_issue_tokens(group, people.organizer, 5)
+    for stage in ("appraisal", "published", "archived"):
+        review = review_actions.do_move_stage(review, people.organizer, stage)
+    page = overview(client, review)
+    assert "生成并下载" not in page and "作废…" not in page and "hx-trigger" not in page
+    assert "测评已结束" in page
+    refused = client.post(reverse("tokens_void", args=[group.pk]), {"batch": "all", "confirm": "1"})
+    assert refused.status_code == 409

@@ -257,6 +257,9 @@ class CadrePhoto(models.Model):
         verbose_name = "照片"
         verbose_name_plural = "照片"
 
+    def __str__(self):
+        return f"{self.cadre_id} 照片"
+
 
 class FamilyMember(models.Model):
     """家庭主要成员及重要社会关系, as the 任免审批表 lists them."""
@@ -274,6 +277,9 @@ class FamilyMember(models.Model):
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭成员"
         ordering = ["cadre", "order"]
+
+    def __str__(self):
+        return f"{self.relation} {self.name}"
 
 
 class RosterImport(StagedUpload):

@@ -162,46 +162,54 @@ class _UnitIndex:
     def lookup(self, name: str) -> list[str]:
         return list(dict.fromkeys([*self.by_name.get(name, []), *self._full_names().get(name, [])]))
 
-    def resolve(self, ref: str) -> tuple[str | None, str]:
-        """A 单位 cell → (code, reason it could not be resolved)."""
+    def candidates(self, ref: str) -> list[str]:
         if "/" in ref:
             parent_name, name = (part.strip() for part in ref.rsplit("/", 1))
-            codes = [
+            return [
                 c for c in self.by_name.get(name, [])
                 if (p := self.by_code[c][2]) and self.by_code.get(p, ("",))[0] == parent_name
             ]  # fmt: skip
-        else:
-            codes = []
-            # The literal name first, then 青山镇党委 → 青山镇 and the like: the first form that names
-            # any unit decides, and naming two is a problem, never a pick.
-            for form in unitnames.forms(ref):
-                codes = self.lookup(form)
-                if codes:
-                    break
+        # The literal name first, then 青山镇党委 → 青山镇 and the like: the first form that names
+        # any unit decides, and naming two is a problem, never a pick.
+        for form in unitnames.forms(ref):
+            if codes := self.lookup(form):
+                return codes
+        return []
+
+    def _ambiguous(self, ref: str, codes: list[str]) -> str:
+        options = "、".join(
+            f"{self.by_code.get(self.by_code[c][2], (c,))[0]}/{self.by_code[c][0]}" for c in codes
+        )
+        return f"单位「{ref}」有重名，请写作 上级名称/名称（{options}）"
+
+    def resolve(self, ref: str) -> tuple[str | None, str]:
+        """A 单位 cell → (code, reason it could not be resolved)."""
+        codes = self.candidates(ref)
         if len(codes) == 1:
             return codes[0], ""
         if not codes:
             return None, f"找不到单位「{ref}」，请先在「单位」工作表中列出"
-        options = "、".join(
-            f"{self.by_code.get(self.by_code[c][2], (c,))[0]}/{self.by_code[c][0]}" for c in codes
-        )
-        return None, f"单位「{ref}」有重名，请写作 上级名称/名称（{options}）"
+        return None, self._ambiguous(ref, codes)
 
     def resolve_all(self, refs: list[str], required: bool) -> tuple[str | None, str]:
-        """Several names of one unit (a block title's name and full name, a person's organs): the
-        ones that name a unit must all name the same one."""
-        found, reasons = {}, []
+        """Several names of one unit (a block title's name and full name, a person's organs): each
+        that names units must name the same one, and an ambiguous name is settled only by
+        another that names one of its units alone (青山镇 by 东城区青山镇)."""
+        found, ambiguous = {}, []
         for ref in refs:
-            code, reason = self.resolve(ref)
-            if code:
-                found.setdefault(code, ref)
-            elif required or "重名" in reason:
-                reasons.append(reason)
+            codes = self.candidates(ref)
+            if len(codes) == 1:
+                found.setdefault(codes[0], ref)
+            elif codes:
+                ambiguous.append((ref, codes))
+            elif required:
+                return None, f"找不到单位「{ref}」，请先在「单位」工作表中列出"
         if len(found) > 1:
             named = "、".join(f"「{ref}」" for ref in found.values())
             return None, f"{named}是不同的单位，无法确定所属单位"
-        if reasons:
-            return None, reasons[0]
+        for ref, codes in ambiguous:
+            if not found or next(iter(found)) not in codes:
+                return None, self._ambiguous(ref, codes)
         if not found:
             return None, f"找不到单位「{refs[0]}」，请先在「单位」工作表中列出" if refs else "没有写明单位"
         return next(iter(found)), ""

@@ -153,6 +153,8 @@ def cadre_detail(request, pk):
             "current_posts": [p for p in posts if p.end is None],
             "past_posts": [p for p in posts if p.end is not None],
             "entries": cadre.resume_entries.all(),
+            # Oldest first, as the 任免审批表 writes them.
+            "assessments": cadre.assessments.order_by("year"),
             "can_edit": can_edit(request.user),
         },
     )

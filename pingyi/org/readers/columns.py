@@ -145,6 +145,9 @@ def find_header(grid: Grid, needed=("姓名",), lookup=LOOKUP, minimum=3) -> She
     for row in range(min(HEADER_SCAN_ROWS, len(grid.rows))):
         if not any(grid.rows[row]):
             continue
+        # The needed columns are named in the row itself, not only below a title merged over it.
+        if not all(n in {place(v, lookup) for v in grid.rows[row]} for n in needed):
+            continue
         mapping = header_at(grid, row, lookup)
         placed = {c.column for c in mapping.columns if c.column}
         if all(n in placed for n in needed) and len(placed) >= minimum:

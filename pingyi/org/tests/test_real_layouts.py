@@ -1,0 +1,265 @@
+"""Rosters as departments hold them: the vendor's block .xls, the 信息提取表, units by their organs."""
+
+import datetime as dt
+import io
+import json
+
+import pytest
+import xlwt
+from django.core.management import call_command
+from django.utils import timezone
+
+from pingyi.lib import xlsx
+from pingyi.org.actions import RosterRejected, do_import_roster, plan_import
+from pingyi.org.idcard import check_digit
+from pingyi.org.models import Assessment, Cadre, Post
+from pingyi.org.vocab import Degree, Education
+from pingyi.testing import cadre_values, make_city, make_unit, roster_bytes
+
+from .realfiles import block_xls, extract_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def id_number(birth: str, serial: int, x: bool = False) -> str:
+    """A valid number; with `x`, one whose check digit is X (written lower-case by some files)."""
+    year, month = birth.split(".")
+    while True:
+        first17 = f"379901{year}{month}15{serial:03d}"
+        if not x or check_digit(first17) == "X":
+            return first17 + check_digit(first17)
+        serial += 10
+
+
+def people() -> list[dict]:
+    """Chiefs and others in three townships, with the education wordings real files use."""
+    this_year = timezone.localdate().year
+    rows = [
+        ("王建国", "男", "1970.01", "青山镇", "党委书记", "大学本科", "学士", "中央党校研究生", None),
+        ("李秀英", "女", "1984.11", "青山镇", "党委副书记、镇长", "硕士研究生", "硕士", None, None),
+        ("赵  磊", "男", "1978.06", "青山镇", "副镇长", "大学专科", None, "省委党校大学", None),
+        ("陈静", "女", "1990.03", "东城区/文昌街道", "党工委书记", "博士研究生", "博士", None, None),
+        ("刘洋", "男", "1975.09", "东城区/文昌街道", "主任", "高中及以下", None, "大学本科", "学士"),
+        ("孙海波", "男", "1968.12", "柳营乡", "乡长", "中专", None, "硕士研究生", "硕士"),
+    ]
+    result = []
+    for n, (name, gender, birth, unit, titles, full, full_degree, inservice, inservice_degree) in enumerate(
+        rows
+    ):
+        result.append(
+            cadre_values(
+                姓名=name.replace(" ", ""), 性别=gender, 出生年月=birth, 单位=unit, 现任职务=titles,
+                全日制学历=full, 全日制学位=full_degree, 在职学历=inservice, 在职学位=inservice_degree,
+                任现职时间=f"{this_year - 1 - n % 3}.0{1 + n}", 身份证号=id_number(birth, n, x=n == 1),
+                参加工作时间=f"{int(birth[:4]) + 21}.07", 入党时间=f"{int(birth[:4]) + 22}.06",
+                简历=f"{int(birth[:4]) + 21}.07--  {unit.replace('/', '')}{titles}",
+                考核=[(this_year - 2, "称职"), (this_year - 1, "优秀")],
+            )
+        )  # fmt: skip
+    return result
+
+
+def own_layout(rows: list[dict]) -> bytes:
+    return roster_bytes([{k: v for k, v in r.items() if k != "考核"} for r in rows])
+
+
+def posts_of(name):
+    cadre = Cadre.objects.get(name=name)
+    return cadre.unit.name, sorted(p.title for p in cadre.posts.filter(end__isnull=True))
+
+
+def problems_of(data):
+    with pytest.raises(RosterRejected) as caught:
+        do_import_roster(data, None)
+    return [(p.sheet, p.row, p.column, p.reason) for p in caught.value.plan.problems]
+
+
+def test_the_vendors_block_xls_imports_people_posts_and_education():
+    make_city()
+    data = block_xls(people(), page_rows=2)
+    assert data.startswith(bytes.fromhex("D0CF11E0"))  # a real BIFF8 file
+    plan = do_import_roster(data, None)
+    assert plan.layout == "block"
+    assert plan.counts()["干部名册"] == {"new": 6, "changed": 0, "unchanged": 0}
+    assert posts_of("王建国") == ("青山镇", ["党委书记"])
+    assert posts_of("李秀英") == ("青山镇", ["党委副书记", "镇长"])
+    assert posts_of("陈静") == ("文昌街道", ["党工委书记"])
+    assert posts_of("孙海波") == ("柳营乡", ["乡长"])
+    wang = Cadre.objects.get(name="王建国")
+    # 大学\n学士 in one cell; 中央党校研究生 is in-service 硕士研究生; 1970.01 typed as a number.
+    assert (wang.education_fulltime, wang.degree_fulltime) == (Education.BACHELOR, Degree.BACHELOR)
+    assert wang.education_inservice == Education.MASTER
+    assert wang.birth == dt.date(1970, 1, 1)
+    assert Cadre.objects.get(name="陈静").education_fulltime == Education.DOCTOR  # 研究生 + 博士
+    assert Cadre.objects.get(name="刘洋").education_fulltime == Education.HIGH_SCHOOL  # 高中
+    assert Cadre.objects.get(name="赵磊").education_fulltime == Education.JUNIOR_COLLEGE  # 大专
+    columns = {c["header"]: c["column"] for c in plan.mappings[0]["columns"]}
+    assert columns["全日制教育 学历"] == "全日制学历"
+    assert columns["在职教育 毕业院校及专业"] == "在职毕业院校及专业"
+    assert columns["出生 年月"] == "出生年月" and columns["任现职 时 间"] == "任现职时间"
+    assert columns["任现职 级时间"] == ""
+    # Importing the same file again changes nothing.
+    assert do_import_roster(data, None).counts()["干部名册"]["unchanged"] == 6
+
+
+def test_the_extract_workbook_joins_its_sheets_by_id_number():
+    make_city()
+    rows = people()
+    plan = do_import_roster(extract_workbook(rows), None)
+    assert plan.layout == "extract"
+    assert [m["sheet"] for m in plan.mappings] == ["A01人员", "A02职务", "A08学历学位", "A15考核"]
+    # Organs named 青山镇党委, 中共青山镇委员会, 青山镇人民政府, 东城区青山镇人民政府: one unit.
+    assert posts_of("李秀英") == ("青山镇", ["党委副书记", "镇长"])
+    assert posts_of("刘洋") == ("文昌街道", ["主任"])
+    li = Cadre.objects.get(name="李秀英")
+    assert li.id_number == rows[1]["身份证号"] and li.id_number.endswith("X")  # the file has a lower-case x
+    # The 已免 副镇长 is not a current post; the higher of two full-time 学历 is kept.
+    wang = Cadre.objects.get(name="王建国")
+    assert wang.education_fulltime == Education.BACHELOR and wang.degree_fulltime == Degree.BACHELOR
+    assert wang.school_fulltime == "示例大学法学专业"
+    this_year = timezone.localdate().year
+    assert list(wang.assessments.values_list("year", "result")) == [
+        (this_year - 1, "优秀"),
+        (this_year - 2, "称职"),
+    ]
+    assert do_import_roster(extract_workbook(rows), None).counts()["干部名册"]["unchanged"] == 6
+
+
+def _stats() -> dict:
+    out = io.StringIO()
+    as_of = timezone.localdate().isoformat()
+    call_command("cohort_stats", "--as-of", as_of, "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    east = io.StringIO()
+    call_command("cohort_stats", "--as-of", as_of, "--scope", "379901000000", "--json", stdout=east)
+    return {"city": result, "east": json.loads(east.getvalue())}
+
+
+@pytest.mark.parametrize("layout", ["block", "extract"])
+def test_cohort_stats_give_the_same_figures_as_the_same_people_in_our_layout(layout):
+    make_city()
+    rows = people()
+    do_import_roster(own_layout(rows), None)
+    expected = _stats()
+    assert expected["city"]["count"] == 5  # 副镇长 is no chief
+    Cadre.objects.all().delete()
+    do_import_roster(block_xls(rows) if layout == "block" else extract_workbook(rows), None)
+    got = _stats()
+    if layout == "block":
+        # The vendor's roster carries no 简历, so the careers (pipeline) cannot be compared.
+        for part in (expected, got):
+            for figures in part.values():
+                figures.pop("pipeline")
+    assert got == expected
+
+
+def test_units_are_matched_by_full_name_and_organ_forms_never_guessed():
+    city = make_city()
+    make_unit("379902102000", "青山镇", "镇", city.west)  # a second 青山镇, in 西河县
+    rows = people()[:2]
+    # The title's own name 青山镇 names two units; its full name 东城区青山镇 decides.
+    plan = do_import_roster(block_xls([{**r, "单位": "东城区/青山镇"} for r in rows]), None)
+    assert {Cadre.objects.get(name=r["姓名"]).unit.parent.name for r in rows} == {"东城区"}
+    assert plan.ok
+    Cadre.objects.all().delete()
+    # Without the full name, the block is refused with the title row named.
+    found = problems_of(block_xls(rows, title_full=False))
+    assert found[0][:3] == ("干部名册", 1, "标题（单位）")
+    assert "重名" in found[0][3]
+    # An unknown unit is an error naming where it is written.
+    found = problems_of(block_xls([{**rows[0], "单位": "东城区/白云镇"}]))
+    assert found == [("干部名册", 1, "标题（单位）", "找不到单位「白云镇」，请先在「单位」工作表中列出")]
+    assert not Cadre.objects.exists() and not Post.objects.exists()
+
+
+def test_each_organ_form_of_a_township_names_it():
+    city = make_city()
+    from pingyi.org.roster_plan import _UnitIndex
+
+    index = _UnitIndex([])
+    for ref in ("青山镇", "东城区青山镇", "示例市东城区青山镇", "青山镇党委", "中共青山镇委员会", "青山镇人民政府",
+                "东城区/青山镇"):  # fmt: skip
+        assert index.resolve(ref) == (city.qingshan.code, ""), ref
+    for ref in ("文昌街道党工委", "文昌街道办事处", "中共文昌街道工作委员会"):
+        assert index.resolve(ref) == (city.wenchang.code, ""), ref
+    assert index.resolve("东城区委") == (city.east.code, "")
+    assert index.resolve("白云镇党委")[0] is None
+    assert index.split_post("东城区青山镇党委书记、镇长") == (city.qingshan.code, ["党委书记", "镇长"], "")
+    assert index.split_post("中共青山镇委员会书记") == (city.qingshan.code, ["党委书记"], "")
+    assert index.split_post("青山镇人民政府镇长") == (city.qingshan.code, ["镇长"], "")
+    assert index.split_post("文昌街道办事处主任")[:2] == (city.wenchang.code, ["街道办事处主任"])
+    assert index.split_post("东城区委常委、青山镇党委书记")[0] is None
+    assert index.split_post("某某公司经理")[0] is None
+
+
+def test_bad_values_in_other_layouts_are_named_by_sheet_row_and_column():
+    make_city()
+    rows = people()[:3]
+    rows[1] = {**rows[1], "出生年月": "1970.13", "身份证号": None}
+    rows[2] = {**rows[2], "全日制学历": "中央党校大学", "全日制学位": None}
+    found = problems_of(block_xls(rows, numbers=False))
+    assert ("干部名册", 5, "出生年月", "1970.13 不是有效的年月（月份应为 01–12）") in found
+    assert any(p[:3] == ("干部名册", 6, "全日制学历") and "党校" in p[3] for p in found)
+    assert not Cadre.objects.exists()
+
+
+def test_extract_problems_name_the_sheet_they_come_from():
+    make_city()
+    rows = people()[:2]
+    rows[0] = {**rows[0], "考核": [(2023, "优秀"), (2023, "称职")]}
+    data = extract_workbook(rows)
+    found = problems_of(data)
+    assert ("A15考核", 4, "考核年度", "与第3行年度重复") in found
+    # A post in an organ the registry does not know: named in A02职务.
+    rows = people()[:1]
+    rows[0] = {**rows[0], "单位": "白云镇"}
+    found = problems_of(extract_workbook(rows))
+    assert found[0][:3] == ("A02职务", 3, "任职机构名称")
+    assert "白云镇党委" in found[0][3]
+    assert not Cadre.objects.exists()
+
+
+def test_a_header_the_reader_cannot_place_is_refused_with_the_reason():
+    make_city()
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    sheet.write_merge(0, 1, 0, 3, "干部花名册")
+    sheet.write(2, 0, "甲")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(xlsx.WorkbookError, match="未能识别该工作簿的格式"):
+        plan_import(out.getvalue(), None)
+
+
+def test_a_column_placed_wrongly_can_be_corrected():
+    make_city()
+    rows = people()[:2]
+    data = block_xls(rows)
+    plan = plan_import(data, None)
+    letter = next(c["letter"] for c in plan.mappings[0]["columns"] if c["column"] == "籍贯")
+    # The organizer says the 籍贯 column is to be left out.
+    plan = plan_import(data, None, {"干部名册": {letter: ""}})
+    assert plan.ok
+    do_import_roster(data, None, overrides={"干部名册": {letter: ""}})
+    assert set(Cadre.objects.values_list("native_place", flat=True)) == {""}
+
+
+def test_assessments_are_kept_per_year_and_shown_on_the_cadre_page(client):
+    from pingyi.testing import make_personas
+
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    do_import_roster(extract_workbook(people()[:1]), None)
+    cadre = Cadre.objects.get()
+    this_year = timezone.localdate().year
+    html = client.get(f"/cadres/{cadre.pk}/").content.decode()
+    assert f"{this_year - 1}年度" in html and "优秀" in html
+    # A later file with one year changed and one left out keeps the other.
+    rows = people()[:1]
+    rows[0]["考核"] = [(this_year - 1, "称职")]
+    plan = do_import_roster(extract_workbook(rows), None)
+    assert plan.counts()["干部名册"]["changed"] == 1
+    assert dict(Assessment.objects.values_list("year", "result")) == {
+        this_year - 2: "称职",
+        this_year - 1: "称职",
+    }

@@ -1,6 +1,7 @@
 """The JSON API (/api/v1/…, OpenAPI at /api/docs): session auth for the browser, tokens for scripts."""
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -25,7 +26,49 @@ class TokenAuth(HttpBearer):
         return api_token.user
 
 
-api = NinjaAPI(
+ERROR_ANSWERS = {
+    "400": "请求无法处理（原因见 detail）",
+    "401": "未登录，或 API 令牌无效、已撤销",
+    "403": "没有权限",
+    "404": "未找到，或不在您的查看范围内",
+    "422": "请求参数有误（每一项的原因见 detail，整句见 message）",
+}
+
+
+class PingyiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Every operation may answer these errors, in these shapes: the schema says so."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = {
+            "type": "object",
+            "properties": {"detail": {"type": "string"}},
+            "required": ["detail"],
+        }
+        components["InvalidRequest"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "array", "items": {"type": "object"}},
+                "message": {"type": "string"},
+            },
+            "required": ["detail", "message"],
+        }
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_ANSWERS.items():
+                    responses.setdefault(
+                        code, _answer(description, "InvalidRequest" if code == "422" else "Error")
+                    )
+        return schema
+
+
+def _answer(description: str, shape: str) -> dict:
+    body = {"schema": {"$ref": f"#/components/schemas/{shape}"}}
+    return {"description": description, "content": {"application/json": body}}
+
+
+api = PingyiAPI(
     title="Pingyi 评议 API",
     version="1",
     description="单位、干部、队伍结构统计和报告查重接口。权限与网页一致：只返回当前用户可查看范围内的数据。",
@@ -67,6 +110,13 @@ REASONS = {
     "dict_type": "应为 JSON 对象",
     "model_attributes_type": "应为 JSON 对象",
     "list_type": "应为列表",
+    "string_too_short": "不能为空",
+}
+# Reasons that name the bound they broke, from pydantic's context.
+BOUNDED = {
+    "greater_than_equal": ("ge", "应不小于 {}"),
+    "less_than_equal": ("le", "应不大于 {}"),
+    "string_too_long": ("max_length", "不能超过 {} 个字符"),
 }
 PLACES = {"query": "查询参数 ", "path": "网址中的 ", "body": "请求正文中的 "}
 
@@ -81,11 +131,20 @@ def invalid(request, exc):
         # A body's second element is the view's argument name, which means nothing to the caller.
         field = ".".join(loc[2:] if place == "body" and len(loc) > 2 else loc[1:])
         reason = REASONS.get(error.get("type"), "值无效")
+        if error.get("type") in BOUNDED:
+            key, wording = BOUNDED[error["type"]]
+            reason = wording.format((error.get("ctx") or {}).get(key, ""))
         errors.append({"loc": error.get("loc"), "field": field, "type": error.get("type"), "msg": reason})
         said.append(f"{PLACES.get(place, '')}{field}：{reason}" if field else reason)
     return api.create_response(
         request, {"detail": errors, "message": "请求有误：" + "；".join(said)}, status=422
     )
+
+
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    # A number the database cannot hold (an id of 20 digits): the request is wrong, not the server.
+    return api.create_response(request, {"detail": "请求中的数值超出范围"}, status=400)
 
 
 @api.exception_handler(HttpError)

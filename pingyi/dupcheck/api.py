@@ -6,13 +6,13 @@ on the 查重 page is: viewable later, never matched against.
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from pingyi.accounts.access import require_organizer
 
 from . import actions
-from .extract import ExtractError, check_length
+from .extract import MAX_CHARS, ExtractError, check_length
 from .models import CheckResult
 
 router = Router(tags=["报告查重"])
@@ -21,8 +21,9 @@ PASSAGE_FIELDS = ("start", "end", "class", "source", "source_start", "source_end
 
 
 class CheckIn(Schema):
-    title: str = ""
-    text: str
+    title: str = Field("", max_length=200)
+    # The schema says what the check refuses, so a client never meets a 400 the schema allowed.
+    text: str = Field(min_length=1, max_length=MAX_CHARS)
 
 
 def contract(result: CheckResult) -> dict:

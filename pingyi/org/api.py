@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from pingyi.accounts.access import get_cadre_or_404, get_unit_or_404, visible_cadres, visible_units
@@ -132,13 +132,21 @@ def get_unit(request: HttpRequest, unit_id: int):
     return get_unit_or_404(request.user, unit_id)
 
 
+class BoundedPages(PageNumberPagination):
+    """Page numbers a database can take: 4611686018427387903 × 50 overflowed PostgreSQL's bigint."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=1_000)
+
+
 @router.get(
     "/cadres",
     response=list[CadreOut],
     summary="干部列表",
     description="筛选条件与网页相同；age 取值：" + "、".join(AGE_BANDS),
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPages, page_size=50)
 def list_cadres(request: HttpRequest, filters: Query[CadreFilters]):
     data = {k: v for k, v in filters.dict().items() if v not in (None, "", False)}
     form = CadreFilterForm(data or None, visible_units(request.user))

@@ -1,10 +1,12 @@
 """The text of an uploaded duty report (.docx, .txt via dupcheck.extract; .pdf here)."""
 
 import io
+from pathlib import PurePath
 
 from pingyi.lib import bounded, limits
 
 MAX_BYTES = 20 * 1024 * 1024
+EXTENSIONS = (".docx", ".pdf", ".txt")
 MIN_PDF_CHARS = 20
 
 
@@ -18,7 +20,13 @@ def report_text(filename: str, data: bytes) -> str:
         raise ExtractError("文件为空（0 字节），请重新选择文件。")
     if len(data) > MAX_BYTES:
         raise ExtractError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），述职报告文件上限为 20 MB。")
-    if filename.lower().endswith(".pdf"):
+    ext = PurePath(filename or "").suffix.lower()
+    if ext not in EXTENSIONS:
+        # As the form says: a web page saved as .html is not a duty report.
+        raise ExtractError(
+            f"不支持的文件类型{('「' + ext + '」') if ext else ''}。述职报告请上传 .docx、.pdf 或 .txt 文件。"
+        )
+    if ext == ".pdf":
         try:
             return bounded.run(_pdf_text, data)
         except bounded.BudgetExceeded as exc:

@@ -1,5 +1,6 @@
 from django import forms
 
+from pingyi.lib import limits
 from pingyi.org.models import Cadre
 
 from .models import Area, Problem, ProblemSource, ProblemStatus, Review
@@ -48,6 +49,12 @@ class ReportForm(forms.Form):
         data = super().clean()
         if not data.get("file") and not (data.get("text") or "").strip():
             raise forms.ValidationError("请上传述职报告文件或粘贴正文")
+        if len(data.get("text") or "") > limits.MAX_TEXT_CHARS:
+            # The same limit as a file's text, whichever door the text comes through.
+            self.add_error(
+                "text",
+                f"正文过长（约 {len(data['text']) / 10000:.1f} 万字），上限为 {limits.MAX_TEXT_CHARS // 10000} 万字",
+            )
         return data
 
 

@@ -79,6 +79,11 @@ def test_a_word_file_is_read_and_kept(world, as_user, appraisee):
         ("八百页.pdf", lambda: _pdf(pages=800), "PDF 共 800 页，超过上限 500 页"),
         ("扫描件.pdf", _pdf, "没有可提取的文字"),
         ("伪装.docx", lambda: os.urandom(4096), "Word"),
+        (
+            "网页.html",
+            lambda: b"<html><body><p>" + "述职".encode() * 20 + b"</p></body></html>",
+            "不支持的文件类型「.html」",
+        ),
     ],
 )
 def test_bad_files_get_a_clear_message_and_leave_nothing(world, as_user, appraisee, name, make, message):
@@ -125,6 +130,15 @@ def test_a_pdf_holding_more_text_than_any_door_allows_is_refused_like_a_long_tex
     response = upload(as_user(world.people.clerk), appraisee, "超长.pdf", data)
     assert response.status_code == 400
     assert "文字过长" in response.content.decode() and "上限为 20 万字" in response.content.decode()
+    assert not DutyReport.objects.exists()
+
+
+def test_pasted_text_has_the_limit_of_a_files_text(world, as_user, appraisee):
+    response = submit(as_user(world.people.clerk), appraisee, text="字" * 200_001)
+    assert (
+        response.status_code == 400
+        and "正文过长（约 20.0 万字），上限为 20 万字" in response.content.decode()
+    )
     assert not DutyReport.objects.exists()
 
 

@@ -445,16 +445,22 @@ def do_sign_off(problem: Problem, user) -> Problem:
 # The meeting clock
 
 
-def do_meeting(review: Review, user, command: str) -> Review:
-    """start / pause / resume / next / previous; the big screen follows screen_version."""
+def do_meeting(review: Review, user, command: str, *, order: int | None = None) -> Review:
+    """start / pause / resume / next / previous / goto (the speaker at `order`, from 1); the big
+    screen follows screen_version."""
     _organizer(user)
     with transaction.atomic():
         review = _locked(review)
-        _require(review.stage == Stage.MEETING, "会议阶段才能操作会议进程")
+        _require(review.allows("run_meeting"), "会议阶段才能操作会议进程")
         count = review.appraisees.count()
         _require(count > 0, "本期没有述职人")
         now = timezone.now()
-        if command in ("next", "previous") or (command == "start" and review.current_index is None):
+        if command == "goto":
+            _require(order is not None and 1 <= order <= count, f"请选择第 1–{count} 位述职人")
+            # A new speaker, as with next: the countdown starts from the full time at once.
+            review.current_index = order - 1
+            review.clock_elapsed, review.clock_started_at = 0, now
+        elif command in ("next", "previous") or (command == "start" and review.current_index is None):
             # A new speaker: their countdown starts from the full time at once.
             _require(not (command == "next" and review.current_index == count - 1), "已是最后一位述职人")
             _require(not (command == "previous" and not review.current_index), "已是第一位述职人")

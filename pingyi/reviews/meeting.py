@@ -28,7 +28,7 @@ def state_for(user, review) -> dict:
     return state
 
 
-COMMANDS = {"start", "pause", "resume", "next", "previous"}
+COMMANDS = {"start", "pause", "resume", "next", "previous", "goto"}
 
 
 @organizer_required
@@ -46,7 +46,8 @@ def command(request, pk, name):
     if name not in COMMANDS:
         return JsonResponse({"error": "未知的操作"}, status=400)
     try:
-        review = actions.do_meeting(review, request.user, name)
+        order = request.POST.get("order", "")
+        review = actions.do_meeting(review, request.user, name, order=int(order) if order.isdigit() else None)
     except actions.ReviewError as exc:
         return JsonResponse({"error": str(exc), "state": actions.meeting_state(review)}, status=409)
     return JsonResponse({"state": actions.meeting_state(review)})

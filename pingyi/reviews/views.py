@@ -223,6 +223,7 @@ def appraisee_detail(request, pk):
             "problem_form": ProblemForm() if editable and review.at_least(Stage.REPORTING) and not review.at_least(Stage.ARCHIVED) else None,
             "measure_form": MeasureForm,
             "settings_open": request.user.is_organizer and not review.at_least(Stage.MEETING),
+            "feedback_ready": review.allows("feedback_sheet"),  # it carries the results
         },
     )  # fmt: skip
 

@@ -31,6 +31,17 @@
         where.textContent = item.unit + item.title;
         li.appendChild(name);
         li.appendChild(where);
+        if (root.dataset.commandUrl && !item.current) {
+          // The control page only: jump straight to this speaker.
+          var go = document.createElement("button");
+          go.type = "button";
+          go.className = "small goto";
+          go.dataset.command = "goto";
+          go.dataset.order = item.order;
+          go.textContent = "转到";
+          go.setAttribute("aria-label", "转到第" + item.order + "位 " + item.name);
+          li.appendChild(go);
+        }
         list.appendChild(li);
       });
     });
@@ -104,16 +115,38 @@
     });
   }
 
+  // The control page: which commands make sense now, and whether the clock runs.
+  function renderStatus(c, over) {
+    var text = !c ? "未开始" : (!c.running ? "已暂停" : (over ? "计时中 · 已超时" : "计时中"));
+    bind("run-status").forEach(function (el) {
+      el.textContent = text;
+      el.className = "run-status " + (!c ? "idle" : (c.running ? "running" : "paused"));
+    });
+    var last = state.agenda.length ? state.agenda[state.agenda.length - 1].order : 0;
+    var enabled = {
+      start: !c, pause: !!c && c.running, resume: !!c && !c.running,
+      previous: !!c && c.order > 1, next: state.agenda.length > 0 && (!c || c.order < last)
+    };
+    root.querySelectorAll(".buttons [data-command]").forEach(function (button) {
+      button.disabled = !enabled[button.dataset.command];
+    });
+  }
+
   function tick() {
     var c = state.current;
     var clocks = bind("clock");
     if (!c) {
       setText("clock", "--:--");
       setText("clock-note", "");
+      setText("used", "");
+      renderStatus(null, false);
       return;
     }
-    var remaining = c.remaining - (c.running ? (Date.now() - fetchedAt) / 1000 : 0);
+    var elapsed = c.elapsed + (c.running ? (Date.now() - fetchedAt) / 1000 : 0);
+    var remaining = c.allotted - elapsed;
     var over = remaining < 0;
+    setText("used", "已用 " + clockText(elapsed) + " / 共 " + clockText(c.allotted));
+    renderStatus(c, over);
     setText("clock", (over ? "+" : "") + clockText(remaining));
     setText("clock-note", over ? "已超时" : (!c.running ? "已暂停" : (remaining <= WARN_SECONDS ? "还剩不到1分钟" : "剩余时间")));
     clocks.forEach(function (el) {
@@ -148,7 +181,9 @@
       var button = event.target.closest("[data-command]");
       if (!button) { return; }
       var url = root.dataset.commandUrl.replace("/CMD/", "/" + button.dataset.command + "/");
-      fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token } })
+      var body = new URLSearchParams();
+      if (button.dataset.order) { body.set("order", button.dataset.order); }
+      fetch(url, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": token }, body: body })
         .then(function (r) { return r.json(); })
         .then(function (body) {
           var error = bind("error")[0];

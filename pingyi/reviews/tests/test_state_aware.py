@@ -1,0 +1,48 @@
+"""Controls appear only where they work: the meeting console's jump and state, the feedback sheet."""
+
+import pytest
+from django.urls import reverse
+
+from pingyi.reviews import actions
+from pingyi.reviews.models import Review
+from pingyi.testing import make_review
+
+
+def test_the_console_jumps_to_any_speaker_with_a_fresh_clock(world, as_user):
+    organizer = world.people.organizer
+    cadres = [world.cadres.qingshan, world.cadres.wenchang, world.cadres.liuying]
+    review = make_review(organizer, stage="meeting", appraisees=cadres, speaking_minutes=5)
+    client = as_user(organizer)
+    url = reverse("meeting_command", args=[review.pk, "goto"])
+    state = client.post(url, {"order": "3"}).json()["state"]
+    assert state["current"]["name"] == "柳营书记" and state["current"]["running"]
+    assert state["current"]["elapsed"] < 2
+    state = client.post(url, {"order": "2"}).json()["state"]
+    assert state["current"]["name"] == "文昌书记"
+    for bad in ["0", "4", "", "x"]:
+        refused = client.post(url, {"order": bad})
+        assert refused.status_code == 409 and refused.json()["error"] == "请选择第 1–3 位述职人"
+    assert Review.objects.get(pk=review.pk).current_index == 1
+
+
+def test_the_console_page_has_the_run_status_time_used_and_the_agenda(world, as_user):
+    review = make_review(world.people.organizer, stage="meeting", appraisees=[world.cadres.qingshan])
+    page = as_user(world.people.organizer).get(reverse("meeting_control", args=[review.pk])).content.decode()
+    assert 'id="run-status"' in page and 'id="time-used"' in page and 'id="agenda"' in page
+
+
+def test_the_console_refuses_outside_the_meeting(world):
+    review = make_review(world.people.organizer, stage="appraisal", appraisees=[world.cadres.qingshan])
+    with pytest.raises(actions.ReviewError, match="会议阶段才能操作会议进程"):
+        actions.do_meeting(review, world.people.organizer, "goto", order=1)
+
+
+def test_the_feedback_sheet_is_offered_only_once_results_exist(world, as_user):
+    review = make_review(world.people.organizer, stage="appraisal", appraisees=[world.cadres.qingshan])
+    own = review.appraisees.get()
+    url = reverse("appraisee_detail", args=[own.pk])
+    for persona in ("organizer", "clerk"):
+        assert 'id="feedback-sheet"' not in as_user(getattr(world.people, persona)).get(url).content.decode()
+    actions.do_move_stage(review, world.people.organizer, "published")
+    for persona in ("organizer", "clerk"):
+        assert 'id="feedback-sheet"' in as_user(getattr(world.people, persona)).get(url).content.decode()

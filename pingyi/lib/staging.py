@@ -25,7 +25,8 @@ class StagedUpload(models.Model):
 
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
     filename = models.CharField("文件名", max_length=200)
-    # Kept only while pending: a rejected, discarded or applied file is never applied again.
+    # Kept only while pending (or rejected but correctable): a rejected, discarded or applied file is
+    # never applied again.
     content = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64)
     status = models.CharField("状态", max_length=10, choices=Status.choices)
@@ -46,14 +47,19 @@ def stage(model: type[StagedUpload], user, filename: str, data: bytes, plan: Cal
     try:
         planned = plan(data)
     except xlsx.WorkbookError as exc:
-        summary, status = {"file_error": str(exc)}, Status.REJECTED
+        # A reader may say more (how it placed the columns) and that the user can correct it.
+        summary, status = {"file_error": str(exc), **getattr(exc, "details", {})}, Status.REJECTED
+        correctable = getattr(exc, "correctable", False)
     else:
         summary = planned.summary()
         status = Status.PENDING if planned.ok else Status.REJECTED
+        correctable = not planned.ok and getattr(planned, "correctable", False)
     return model.objects.create(
         created_by=user,
         filename=filename[:200],
-        content=data if status == Status.PENDING else b"",
+        # A rejected upload the user can correct (a column placed wrongly) is kept until corrected
+        # or discarded; any other is dropped at once.
+        content=data if status == Status.PENDING or correctable else b"",
         sha256=hashlib.sha256(data).hexdigest(),
         status=status,
         summary=summary,
@@ -86,7 +92,7 @@ def reject(staged: StagedUpload, plan) -> None:
 
 
 def discard(staged: StagedUpload) -> None:
-    if staged.status == StagedUpload.Status.PENDING:
+    if staged.status == StagedUpload.Status.PENDING or staged.content:
         staged.status = StagedUpload.Status.DISCARDED
         staged.content = b""
         staged.save(update_fields=["status", "content"])

@@ -43,16 +43,37 @@ def plan_import(data: bytes, user, overrides: dict | None = None) -> RosterPlan:
     return plan_roster(parsed, import_scope(user))
 
 
-def do_stage_roster(user, filename: str, data: bytes) -> RosterImport:
+def do_stage_roster(user, filename: str, data: bytes, overrides: dict | None = None) -> RosterImport:
     """Keep an upload and its preview until the user confirms it."""
-    return staging.stage(RosterImport, user, filename, data, lambda d: plan_import(d, user))
+    staged = staging.stage(RosterImport, user, filename, data, lambda d: plan_import(d, user, overrides))
+    if overrides:
+        staged.summary["overrides"] = overrides
+        staged.save(update_fields=["summary"])
+    return staged
+
+
+def do_remap_roster(staged: RosterImport, user, overrides: dict) -> RosterImport:
+    """The user corrects how the file's columns were placed: the upload is read again as a new
+    preview, and the old one is discarded."""
+    if not staged.content:
+        raise ValueError("该导入已处理，无法修改列的对应关系，请重新上传")
+    merged = {**staged.summary.get("overrides", {})}
+    for sheet, columns in overrides.items():
+        merged[sheet] = {**merged.get(sheet, {}), **columns}
+    with transaction.atomic():
+        fresh = do_stage_roster(user, staged.filename, bytes(staged.content), merged)
+        staging.discard(staged)
+    return fresh
 
 
 def do_confirm_roster(staged: RosterImport, user, request=None) -> RosterPlan:
     """Apply a staged upload, planned again so it reflects the registry as it is now."""
+    overrides = staged.summary.get("overrides")
     return staging.confirm(
         staged,
-        lambda data, filename: do_import_roster(data, user, request=request, filename=filename),
+        lambda data, filename: do_import_roster(
+            data, user, request=request, filename=filename, overrides=overrides
+        ),
         handled="该名册已处理，不能重复导入",
     )
 

@@ -94,6 +94,11 @@ class RosterPlan:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def correctable(self) -> bool:
+        """Another layout's columns were placed by the reader, so the user may correct them."""
+        return self.layout != "own" and bool(self.mappings)
+
     def counts(self) -> dict:
         result = {}
         for sheet, ops in ((UNIT_SHEET, self.units), (CADRE_SHEET, self.cadres)):

@@ -15,4 +15,5 @@ urlpatterns = [
     path("roster/template.xlsx", views.roster_template, name="roster_template"),
     path("roster/<int:pk>/", views.roster_preview, name="roster_preview"),
     path("roster/<int:pk>/confirm/", views.roster_confirm, name="roster_confirm"),
+    path("roster/<int:pk>/remap/", views.roster_remap, name="roster_remap"),
 ]

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +22,7 @@ from pingyi.audit.models import Action
 from pingyi.lib import staging
 from pingyi.lib.downloads import attachment
 
-from . import actions
+from . import actions, readers
 from .filters import CadreFilterForm
 from .forms import CadreForm, UnitForm
 from .models import Cadre, Post, RosterImport
@@ -183,7 +184,7 @@ def roster_upload(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择要上传的 .xlsx 文件")
+            messages.error(request, "请选择要上传的名册文件（.xlsx 或 .xls）")
             return redirect("roster_upload")
         if upload.size > settings.ROSTER_MAX_BYTES:
             limit = settings.ROSTER_MAX_BYTES // (1024 * 1024)
@@ -202,7 +203,51 @@ def _staged_or_404(request, pk) -> RosterImport:
 def roster_preview(request, pk):
     staged = _staged_or_404(request, pk)
     status = 400 if staged.status == RosterImport.Status.REJECTED else 200
-    return render(request, "org/roster_preview.html", {"staged": staged, "s": staged.summary}, status=status)
+    summary = staged.summary
+    layout = summary.get("layout", "")
+    mappings = [
+        {**m, "index": i, "targets": readers.targets(layout, m["sheet"])}
+        for i, m in enumerate(summary.get("mappings", []))
+    ]
+    return render(
+        request,
+        "org/roster_preview.html",
+        {
+            "staged": staged,
+            "s": summary,
+            "layout_label": readers.LAYOUTS.get(layout, ""),
+            "mappings": mappings,
+            # Columns of another layout can be placed again while the file is kept.
+            "can_remap": layout != "own" and bool(staged.content) and bool(mappings),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def roster_remap(request, pk):
+    require_edit(request.user)
+    staged = _staged_or_404(request, pk)
+    overrides = {}
+    for i, mapping in enumerate(staged.summary.get("mappings", [])):
+        allowed = set(readers.targets(staged.summary.get("layout", ""), mapping["sheet"]))
+        for column in mapping["columns"]:
+            wanted = request.POST.get(f"map-{i}-{column['letter']}")
+            if wanted is None or wanted == column["column"]:
+                continue
+            if wanted and wanted not in allowed:
+                return HttpResponseBadRequest(f"「{wanted}」不是可选的列".encode())
+            overrides.setdefault(mapping["sheet"], {})[column["letter"]] = wanted
+    if not overrides:
+        messages.info(request, "列的对应关系没有变化")
+        return redirect("roster_preview", pk=staged.pk)
+    try:
+        fresh = actions.do_remap_roster(staged, request.user, overrides)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("roster_preview", pk=staged.pk)
+    messages.success(request, "已按修改后的列对应关系重新检查")
+    return redirect("roster_preview", pk=fresh.pk)
 
 
 @require_POST

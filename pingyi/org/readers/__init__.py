@@ -28,6 +28,7 @@ LAYOUTS = {
     "extract": "干部大数据信息提取表（V2018.11）",
     "lrmx": "干部任免审批表（.lrmx）",
 }
+SHEET_REQUIRED = ["姓名", "性别", "民族", "出生年月", "现任职务", "任现职时间"]
 # The columns an organizer may assign a file's column to, per layout.
 CADRE_TARGETS = list(SYNONYMS)
 UNRECOGNISED = (
@@ -75,35 +76,53 @@ def read_any(data: bytes, max_bytes: int, overrides: dict | None = None) -> Pars
         parsed = read_roster(data, max_bytes)
         parsed.layout, parsed.mappings = "own", [m.as_json() for m in _own_mappings(book)]
         return parsed
-    parsed = ParsedRoster(sheet_order=[])
+    parsed, mappings = ParsedRoster(sheet_order=[]), []
+    try:
+        _read_other(book, overrides, parsed, mappings)
+    except WorkbookError as exc:
+        if not mappings:
+            raise
+        raise MappingError(str(exc), parsed.layout, mappings) from exc
+    parsed.mappings = [m.as_json() for m in mappings]
+    parsed.sheet_order = [m.sheet for m in mappings]
+    if not parsed.cadres and not parsed.problems:
+        raise WorkbookError("工作簿中没有任何干部数据行。")
+    return parsed
+
+
+class MappingError(WorkbookError):
+    """The file's columns do not make a roster as placed; the user may correct the placement."""
+
+    correctable = True
+
+    def __init__(self, message: str, layout: str, mappings: list[SheetMapping]):
+        super().__init__(message)
+        self.details = {"layout": layout, "mappings": [m.as_json() for m in mappings]}
+
+
+def _read_other(book: grids.Book, overrides: dict, parsed: ParsedRoster, mappings: list) -> None:
     if extract.is_extract(book):
         parsed.layout = "extract"
-        parsed.cadres, mappings = extract.read_extract(book, overrides, parsed.problems)
-        parsed.mappings = [m.as_json() for m in mappings]
-        parsed.sheet_order = [m.sheet for m in mappings]
-        _check_rows(parsed)
-        return parsed
+        parsed.cadres = extract.read_extract(book, overrides, parsed.problems, mappings)
+        return
     for sheet in book.sheets:
         mapping = find_header(sheet)
         if mapping is None:
             continue
         apply_overrides(mapping, overrides.get(sheet.name), set(CADRE_TARGETS))
+        mappings.append(mapping)
+        placed = mapping.positions()
+        parsed.layout = "flat" if "单位" in placed or "现工作单位及职务" in placed else "block"
         if twice := duplicates(mapping):
             raise WorkbookError(f"工作表「{sheet.name}」中" + "；".join(twice) + "，请修正列的对应关系。")
-        placed = mapping.positions()
-        parsed.mappings = [mapping.as_json()]
-        parsed.sheet_order = [sheet.name]
-        if "单位" in placed or "现工作单位及职务" in placed:
-            parsed.layout = "flat"
+        missing = [c for c in SHEET_REQUIRED if c not in placed]
+        if parsed.layout == "flat" and "现工作单位及职务" in placed:
+            missing = [c for c in missing if c != "现任职务"]
+        if missing:
+            raise WorkbookError(f"工作表「{sheet.name}」缺少列" + "".join(f"「{c}」" for c in missing) + "。")
+        if parsed.layout == "flat":
             parsed.cadres = vendor.read_flat(sheet, mapping, parsed.problems)
         else:
-            parsed.layout = "block"
             parsed.cadres = vendor.read_blocks(sheet, mapping, parsed.problems)
-        _check_rows(parsed)
-        return parsed
+        return
     raise WorkbookError(UNRECOGNISED)
-
-
-def _check_rows(parsed: ParsedRoster) -> None:
-    if not parsed.cadres and not parsed.problems:
-        raise WorkbookError("工作簿中没有任何干部数据行。")

@@ -35,7 +35,7 @@ LOOKUPS = {
                  "年度": "考核年度"},
 }  # fmt: skip
 REQUIRED = {
-    PERSON: ["姓名"],
+    PERSON: ["姓名", "性别", "民族", "出生年月"],
     POSTS: ["姓名", "任职机构名称", "职务名称", "任职时间", "任职状态"],
     EDUCATION: ["姓名", "学历", "教育类别"],
     APPRAISALS: ["姓名", "考核结论", "考核年度"],
@@ -59,7 +59,7 @@ def _key(cells: dict):
     return number or ("name", str(cells.get("姓名") or "").strip())
 
 
-def _mapping(book: Book, sheet: str, overrides: dict) -> tuple[Grid | None, SheetMapping | None]:
+def _mapping(book: Book, sheet: str, overrides: dict, seen: list) -> tuple[Grid | None, SheetMapping | None]:
     grid = book.sheet(sheet)
     if grid is None:
         return None, None
@@ -68,6 +68,7 @@ def _mapping(book: Book, sheet: str, overrides: dict) -> tuple[Grid | None, Shee
     if mapping is None:
         raise WorkbookError(f"工作表「{grid.name}」的前几行中找不到表头（应有「姓名」等列）。")
     apply_overrides(mapping, overrides.get(grid.name), set(lookup.values()))
+    seen.append(mapping)
     if twice := duplicates(mapping):
         raise WorkbookError(f"工作表「{grid.name}」中" + "；".join(twice) + "，请修正列的对应关系。")
     missing = [c for c in REQUIRED[sheet] if c not in mapping.positions()]
@@ -76,13 +77,14 @@ def _mapping(book: Book, sheet: str, overrides: dict) -> tuple[Grid | None, Shee
     return grid, mapping
 
 
-def read_extract(book: Book, overrides: dict, problems: list) -> tuple[list[CadreRow], list[SheetMapping]]:
-    grids, mappings = {}, []
+def read_extract(book: Book, overrides: dict, problems: list, mappings: list) -> list[CadreRow]:
+    """`mappings` receives each sheet's column placement as it is found, so that a file refused
+    for its columns can still show how they were placed."""
+    grids = {}
     for sheet in SHEETS:
-        grid, mapping = _mapping(book, sheet, overrides)
+        grid, mapping = _mapping(book, sheet, overrides, mappings)
         if grid is not None:
             grids[sheet] = (grid, mapping)
-            mappings.append(mapping)
     by_sheet = {sheet: defaultdict(list) for sheet in SHEETS[1:]}
     people = {}
     person_grid, person_mapping = grids[PERSON]
@@ -113,7 +115,7 @@ def read_extract(book: Book, overrides: dict, problems: list) -> tuple[list[Cadr
         if people.get(key) != number:
             continue
         rows.append(_person(names, number, cells, {s: by_sheet[s][key] for s in SHEETS[1:]}, problems))
-    return rows, mappings
+    return rows
 
 
 def _person(names: dict, number: int, cells: dict, related: dict, problems: list) -> CadreRow:

@@ -263,3 +263,55 @@ def test_assessments_are_kept_per_year_and_shown_on_the_cadre_page(client):
         this_year - 2: "称职",
         this_year - 1: "称职",
     }
+
+
+def test_the_preview_names_the_layout_and_lets_the_organizer_place_a_column(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.org.models import RosterImport
+    from pingyi.testing import make_personas
+
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    rows = people()[:2]
+    data = extract_workbook(rows)
+    # A header the reader does not know: 任职机构名称 written as 任职单位.
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["A02职务"]["C2"] = "任职单位"
+    out = io.BytesIO()
+    book.save(out)
+    page = client.post("/roster/", {"file": SimpleUploadedFile("提取表.xlsx", out.getvalue())}, follow=True)
+    html = page.content.decode()
+    assert page.status_code == 400
+    assert "干部大数据信息提取表" in html and "缺少列「任职机构名称」" in html
+    assert 'name="map-1-C"' in html  # the unplaced column offers a choice
+    staged = RosterImport.objects.get()
+    assert not Cadre.objects.exists()
+    page = client.post(f"/roster/{staged.pk}/remap/", {"map-1-C": "任职机构名称"}, follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200 and "确认导入" in html
+    fresh = RosterImport.objects.get(status="pending")
+    assert RosterImport.objects.get(pk=staged.pk).status == "discarded"
+    assert bytes(RosterImport.objects.get(pk=staged.pk).content) == b""
+    client.post(f"/roster/{fresh.pk}/confirm/", {"confirm": "1"})
+    assert posts_of("王建国") == ("青山镇", ["党委书记"])
+    # A choice outside the list is refused, nothing else changes.
+    page = client.post(f"/roster/{fresh.pk}/remap/", {"map-1-C": "密码"})
+    assert page.status_code in (302, 400)
+
+
+def test_a_block_roster_uploaded_on_the_web_shows_its_layout_and_columns(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.testing import make_personas
+
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    page = client.post("/roster/", {"file": SimpleUploadedFile("名册.xls", block_xls(people()))}, follow=True)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "干部管理信息系统导出，按单位分块" in html
+    assert "全日制教育 学历" in html and "表头在第 2–3 行" in html
+    assert "王建国（青山镇）" in html

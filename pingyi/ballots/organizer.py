@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required
 from pingyi.lib.downloads import attachment
+from pingyi.lib.kept import posted_to
 from pingyi.reviews.models import Stage
 from pingyi.reviews.views import get_review_or_404
 
@@ -58,12 +59,18 @@ def group_rows(review) -> list[dict]:
 def overview(request, pk):
     review = get_review_or_404(request, pk)
     form = actions.form_for(review)
+    rows = group_rows(review)
+    if posted_to(request, "tokens_issue"):
+        # A refused issue: that group's row keeps the count and the boxes as they were.
+        for row in rows:
+            if row["g"].pk == request.resolver_match.kwargs["pk"]:
+                row["typed"] = request.POST
     return render(request, "ballots/overview.html", {
-        "review": review, "form": form, "groups": group_rows(review), **_turnout(review),
+        "review": review, "form": form, "groups": rows, **_turnout(review),
         "vote_url": ballot_url(_base_url(request)), "address_warning": address_warning(request),
         "can_issue": review.allows("issue_slips"), "can_void": review.allows("void_slips"),
         "live": review.allows("live_turnout"),
-        "typed": request.POST if request.method == "POST" else {}, **_small_groups(review),
+        **_small_groups(review),
     })  # fmt: skip
 
 

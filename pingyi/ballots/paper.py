@@ -36,7 +36,7 @@ def _ratings(request, review) -> dict:
 @organizer_required
 def entries(request, pk):
     review = get_review_or_404(request, pk)
-    status, error = 200, ""
+    status, error, typed = 200, "", {}
     if request.method == "POST":
         group = review.evaluator_groups.filter(pk=request.POST.get("group") or None).first()
         try:
@@ -45,14 +45,18 @@ def entries(request, pk):
             entry = actions.do_enter_paper(review, request.user, group=group, number=request.POST.get("number", ""),
                                            ratings=_ratings(request, review))  # fmt: skip
         except actions.BallotError as exc:
+            # Twenty selects typed from a paper sheet are not lost to a wrong number.
             status, error = 400, str(exc)
+            typed = {"ratings": _ratings(request, review), "group": request.POST.get("group", ""),
+                     "number": request.POST.get("number", "")}  # fmt: skip
         else:
             messages.success(request, f"纸质选票 {entry.number}：{entry.get_status_display()}")
             return redirect("paper_entries", pk=review.pk)
     listed = review.paper_entries.select_related("group", "first_by", "second_by")
     return render(request, "ballots/paper.html", {
-        "review": review, "entries": listed, "grid": _grid(review), "groups": review.evaluator_groups.all(),
-        "error": error, "counts": {s: listed.filter(status=s).count() for s in PaperStatus.values},
+        "review": review, "entries": listed, "grid": _grid(review, typed.get("ratings")),
+        "groups": review.evaluator_groups.all(), "error": error, "typed": typed,
+        "counts": {s: listed.filter(status=s).count() for s in PaperStatus.values},
     }, status=status)  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, require_edit, scoped
 from pingyi.lib.downloads import attachment
+from pingyi.lib.kept import kept
 
 from . import actions
 from .forms import MeasureForm, ProgressForm
@@ -35,8 +36,14 @@ def problem_detail(request, pk):
             "p": problem,
             "a": problem.appraisee,
             "notes": problem.notes.select_related("created_by").prefetch_related("evidence"),
-            "measure_form": MeasureForm(instance=problem) if editable else None,
-            "progress_form": ProgressForm(initial={"status": problem.status}) if editable else None,
+            "measure_form": kept(request, "problem_measure", MeasureForm, instance=problem)
+            if editable
+            else None,
+            "progress_form": kept(
+                request, "problem_progress", ProgressForm, initial={"status": problem.status}
+            )
+            if editable
+            else None,
             "today": dt.date.today(),
         },
     )
@@ -86,7 +93,7 @@ def problem_progress(request, pk):
     try:
         files = _evidence_files(request)
     except actions.ReviewError as exc:
-        return refuse(request, exc, problem_detail, pk, 400)
+        return refuse(request, exc, problem_detail, pk, 400, field="files")
     try:
         actions.do_add_progress(problem, request.user, files=files, **form.cleaned_data)
     except actions.ReviewError as exc:

@@ -22,8 +22,10 @@ from pingyi.accounts.access import (
 from pingyi.dupcheck import actions as dupcheck_actions
 from pingyi.dupcheck.display import percent
 from pingyi.dupcheck.models import CheckResult, Document
+from pingyi.lib import kept as kept_forms
 from pingyi.lib import limits
 from pingyi.lib.downloads import attachment
+from pingyi.lib.kept import kept, posted_to
 
 from . import actions
 from .extract import ExtractError, report_text
@@ -66,13 +68,15 @@ def latest_checks(request, appraisees, *, refresh: bool) -> dict[int, CheckResul
     return {pk: results[d] for pk, d in latest.items() if d in results}
 
 
-def refuse(request, reason, page, pk, status: int | None = None):
+def refuse(request, reason, page, pk, status: int | None = None, *, field: str | None = None):
     """Refused: the page the user came from, with the reason, and a 4xx status.
 
     The error's own status (409 when the round's stage forbids it), or `status` (400 for bad input).
     A role that may not act never gets here: RoleCannot is answered 403 by the one handler.
     """
     messages.error(request, str(reason))
+    if field:
+        kept_forms.mark(request, field, reason)  # the page keeps what was typed and marks this field
     response = page(request, pk)
     response.status_code = status or getattr(reason, "status", 409)
     return response
@@ -106,7 +110,9 @@ def review_edit(request, pk):
         try:
             actions.do_update_review(fresh, request.user, **form.cleaned_data)
         except actions.ReviewError as exc:
-            return refuse(request, exc, review_detail, review.pk)
+            # The arrangements typed stay in the form, with the reason above it.
+            form.add_error(None, str(exc))
+            return render(request, "reviews/review_form.html", {"form": form, "review": review}, status=409)
         messages.success(request, "会议安排已保存")
         return redirect("review_detail", pk=review.pk)
     return render(
@@ -218,9 +224,11 @@ def appraisee_detail(request, pk):
             "remarks": appraisee.remarks.all(),
             "problems": appraisee.problems.all(),
             "carried_over": Problem.objects.carried_over_for(appraisee).select_related("appraisee__review"),
-            "report_form": ReportForm() if editable and review.stage in (Stage.REPORTING, Stage.MEETING) else None,
-            "remark_form": RemarkForm() if request.user.is_organizer and review.at_least(Stage.MEETING) and not review.at_least(Stage.ARCHIVED) else None,
-            "problem_form": ProblemForm() if editable and review.at_least(Stage.REPORTING) and not review.at_least(Stage.ARCHIVED) else None,
+            "report_form": kept(request, "report_submit", ReportForm) if editable and review.allows("submit_report") else None,
+            "remark_form": kept(request, "remark_add", RemarkForm) if request.user.is_organizer and review.allows("add_remark") else None,
+            "problem_form": kept(request, "problem_add", ProblemForm) if editable and review.allows("add_problem") else None,
+            "decide_typed": request.POST if posted_to(request, "report_decide") else {},
+            "settings_typed": request.POST if posted_to(request, "appraisee_settings") else {},
             "measure_form": MeasureForm,
             "settings_open": request.user.is_organizer and not review.at_least(Stage.MEETING),
             "feedback_ready": review.allows("feedback_sheet"),  # it carries the results
@@ -254,7 +262,7 @@ def report_submit(request, pk):
             appraisee, request.user, text=text, filename=filename, original=original
         )
     except ExtractError as exc:
-        return refuse(request, exc, appraisee_detail, pk, 400)
+        return refuse(request, exc, appraisee_detail, pk, 400, field="file")
     except actions.ReviewError as exc:
         return refuse(request, exc, appraisee_detail, pk)
     late = "（逾期提交）" if report.late else ""

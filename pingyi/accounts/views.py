@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,6 +10,7 @@ from pingyi.audit.actions import client_ip, record
 from pingyi.audit.models import Action
 
 from . import actions
+from .forms import PasswordChangeForm
 from .models import ApiToken
 
 
@@ -27,8 +28,11 @@ def login_view(request):
             status = 429
         elif form.is_valid():
             user = form.get_user()
-            login(request, user)
+            login(request, user)  # a new session key: nothing from before the login carries over
             actions.do_login_succeeded(request, user)
+            if user.must_change_password:
+                messages.info(request, "这是组织部为您设置的初始密码，请先修改为您自己的密码。")
+                return redirect("password_change")
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 return redirect(target)
@@ -77,3 +81,29 @@ def token_revoke(request, pk):
     actions.do_revoke_token(token, request.user, request=request)
     messages.success(request, f"已吊销令牌「{token.name}」")
     return redirect("account")
+
+
+def password_change(request):
+    """Change one's own password: the old one, then a new one the validators accept. Every other
+    session of the account ends (their session hash no longer matches); this one gets a new key."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.do_change_password(
+                request.user,
+                user=request.user,
+                new_password=form.cleaned_data["new_password1"],
+                request=request,
+            )
+        except actions.AccountError as exc:
+            form.add_error("new_password1", str(exc).split("：", 1)[-1])
+        else:
+            update_session_auth_hash(request, user)  # cycles the session key
+            messages.success(request, "密码已修改，其他设备上的登录已失效")
+            return redirect("account")
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": request.user.must_change_password},
+        status=400 if form.errors else 200,
+    )

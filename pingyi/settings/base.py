@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "pingyi.lib.middleware.LoginRequiredMiddleware",
+    "pingyi.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -101,11 +102,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's rules, worded in Chinese in every context (pages, API, commands): pingyi/accounts/passwords.py.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "pingyi.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "pingyi.accounts.passwords.LettersAndDigitsValidator"},
+    {"NAME": "pingyi.accounts.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "pingyi.accounts.passwords.CommonPasswordValidator"},
 ]
 
 LANGUAGE_CODE = "zh-hans"

@@ -18,11 +18,11 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import URLResolver
 
-from pingyi.accounts.models import ApiToken
+from pingyi.accounts.models import ApiToken, Role
 from pingyi.indicators.models import Indicator
 from pingyi.reviews import actions
 from pingyi.reviews.models import Appraisee
-from pingyi.testing import make_cadre, make_city, make_personas, make_review
+from pingyi.testing import make_cadre, make_city, make_personas, make_review, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,8 @@ ROUTES = {
     "indicator_review_list": (ORGANIZER, None), "indicator_review": (ORGANIZER, "unit_year"),
     "user_list": (ORGANIZER, None), "user_create": (ORGANIZER, None), "user_edit": (ORGANIZER, "user"),
     "user_reset": (ORGANIZER, "user"), "user_disable": (ORGANIZER, "user"),
-    "users_bulk": (ORGANIZER, None), "users_import": (ORGANIZER, None),
+    "users_bulk": (ORGANIZER, None), "users_import": (ORGANIZER, None), "users_template": (ORGANIZER, None),
+    "user_issued": (ORGANIZER, None), "user_issued_pdf": (ORGANIZER, None), "user_issued_xlsx": (ORGANIZER, None),
     "extension_decide": (ORGANIZER, "extension"),
     # Objects of a unit: 404 outside the user's scope, like missing.
     "unit_detail": (SCOPED_READ, "unit"), "cadre_detail": (SCOPED_READ, "cadre"),
@@ -82,7 +83,8 @@ ROUTES = {
     "problem_progress": (SCOPED_EDIT, "problem"), "extension_request": (SCOPED_EDIT, "problem"),
     # Edits with nothing of a unit in the address.
     "roster_upload": (EDIT, None), "indicator_import": (EDIT, None),
-    "roster_confirm": (EDIT, "missing"), "indicator_import_confirm": (EDIT, "missing"),
+    "roster_confirm": (EDIT, "missing"), "roster_remap": (EDIT, "missing"),
+    "indicator_import_confirm": (EDIT, "missing"),
     # The user's own things (an upload is private to its uploader: anyone else's is missing).
     "roster_preview": (OWN, "missing"), "indicator_import_preview": (OWN, "missing"),
     "token_create": (OWN, None), "token_revoke": (OWN, "token"),
@@ -132,7 +134,9 @@ def site():
             evidence=note.evidence.get(), user=clerk,
         )  # fmt: skip
     token = ApiToken.objects.create(user=people.liaison, name="x", key_hash="h" * 64, hint="pyt_x")
-    return SimpleNamespace(people=people, review=review, sides=sides, token=token)
+    # The account routes act on this one: the organizer's posts reset and disable it.
+    spare = make_user("spare", Role.TOWNSHIP_CLERK, city.wenchang)
+    return SimpleNamespace(people=people, review=review, sides=sides, token=token, spare=spare)
 
 
 def url_for(site, name, obj, side="own"):
@@ -153,7 +157,7 @@ def url_for(site, name, obj, side="own"):
         "report": [s.report.pk],
         "problem": [s.problem.pk],
         "evidence": [s.evidence.pk],
-        "user": [s.user.pk],
+        "user": [site.spare.pk],
         "token": [site.token.pk],
         "extension": [987654],
     }[obj]

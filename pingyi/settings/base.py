@@ -130,6 +130,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(8 * 1024 * 1024)))
+# 任免审批表 (.lrmx) uploads: many files (or zips) at once, each with a photo.
+LRMX_MAX_BYTES = int(os.environ.get("LRMX_MAX_BYTES", str(64 * 1024 * 1024)))
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
 
 # The organization department running the system: signs the Word documents and heads every page.
 ORGANIZATION_NAME = os.environ.get("PINGYI_ORGANIZATION", "中共示例市委组织部")

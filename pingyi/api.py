@@ -8,8 +8,10 @@ from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pingyi.accounts.actions import touch_token
+from pingyi.accounts.api import router as accounts_router
 from pingyi.accounts.models import ApiToken
 from pingyi.dupcheck.api import router as dupcheck_router
+from pingyi.lib.errors import DomainError
 from pingyi.org.api import router as org_router
 from pingyi.stats.api import router as stats_router
 
@@ -79,6 +81,7 @@ api = PingyiAPI(
 api.add_router("/v1/", org_router)
 api.add_router("/v1/", stats_router)
 api.add_router("/v1/", dupcheck_router)
+api.add_router("/v1/", accounts_router)
 
 
 @api.exception_handler(Http404)
@@ -86,6 +89,12 @@ def not_found(request, exc):
     # The access helpers word their 404s in Chinese ("单位不存在或不在您的查看范围内"); ninja's own
     # handler would answer "Not Found" outside DEBUG.
     return api.create_response(request, {"detail": str(exc) or "未找到"}, status=404)
+
+
+@api.exception_handler(DomainError)
+def refused(request, exc):
+    # A change refused by a rule (accounts.AccountError 400 …; RoleCannot 403), as the pages say it.
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status)
 
 
 @api.exception_handler(PermissionDenied)

@@ -22,4 +22,10 @@ class IndicatorsConfig(AppConfig):
         from .actions import ACTION_LABELS
 
         register_actions(ACTION_LABELS)
+
+        from pingyi.lib.todo import PROVIDERS
+
+        from .todo import items
+
+        PROVIDERS.append(items)
         post_migrate.connect(sync_catalogue, sender=self, dispatch_uid="indicators_sync_catalogue")

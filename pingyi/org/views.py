@@ -19,7 +19,7 @@ from pingyi.accounts.access import (
 )
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
-from pingyi.lib import staging
+from pingyi.lib import staging, todo
 from pingyi.lib.downloads import attachment
 
 from . import actions, readers
@@ -59,6 +59,8 @@ def home(request):
             "age_chart": chart,
             "scope": scope_unit(request.user),
             "recent_imports": RosterImport.objects.filter(created_by=request.user)[:5],
+            "todo": todo.for_user(request.user, today),
+            "own_townships": units.townships().order_by("path")[:12] if scope_unit(request.user) else [],
         },
     )
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ReviewsConfig(AppConfig):
     name = "pingyi.reviews"
     verbose_name = "述职评议"
+
+    def ready(self):
+        from pingyi.lib.todo import PROVIDERS
+
+        from .todo import items
+
+        PROVIDERS.append(items)

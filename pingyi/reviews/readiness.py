@@ -63,7 +63,7 @@ def report_gaps(review: Review, *, missing: bool = True) -> list[Gap]:
             Gap(
                 "reports_missing",
                 f"{len(absent)} 位述职人尚未提交述职报告（或退回后未重新提交）：{_names(absent)}",
-                reverse("review_detail", args=[review.pk]) + "#appraisee-table",
+                reverse("review_reminders", args=[review.pk]),
             )
         )
     pending = [a for a, r in latest.items() if r is not None and r.status == ReportStatus.SUBMITTED]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, dupcheck_summary, meeting, rectification, stages, views
+from . import documents, dupcheck_summary, meeting, rectification, reminders, stages, views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/stage/", stages.stage, name="review_stage"),
+    path("reviews/<int:pk>/reminders/", reminders.reminders, name="review_reminders"),
     path("reviews/<int:pk>/dupcheck.xlsx", dupcheck_summary.workbook, name="review_dupcheck_xlsx"),
     path("reviews/<int:pk>/appraisees/", views.appraisee_add, name="appraisee_add"),
     path("reviews/<int:pk>/meeting/", meeting.control, name="meeting_control"),

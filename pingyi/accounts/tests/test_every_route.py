@@ -47,6 +47,7 @@ ROUTES = {
     "review_detail": (READ, "review"), "meeting_screen": (READ, "review"), "meeting_state": (READ, "review"),
     "ballot_results": (READ, "review"), "ballot_results_xlsx": (READ, "review"),
     "ballot_results_docx": (READ, "review"),
+    "review_reminders": (READ, "review"),
     # Organizers only.
     "audit": (ORGANIZER, None), "review_create": (ORGANIZER, None), "review_edit": (ORGANIZER, "review"),
     "review_stage": (ORGANIZER, "review"), "review_dupcheck_xlsx": (ORGANIZER, "review"),

@@ -12,7 +12,7 @@ from pingyi.audit.models import Action
 from pingyi.lib import staging, yearmonth
 
 from . import readers
-from .models import Assessment, Cadre, Post, ResumeEntry, RosterImport, Unit
+from .models import Assessment, Cadre, CadrePhoto, FamilyMember, Post, ResumeEntry, RosterImport, Unit
 from .resume import OK, parse_resume
 from .roster_plan import CHANGED, NEW, RosterPlan, plan_roster
 from .vocab import (
@@ -159,8 +159,36 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
             posts += _replace_posts(cadre, op.row.titles, op.row.post_start)
     Post.objects.bulk_create(posts, batch_size=1000)
     rebuild_resume_entries(resumes_to_rebuild)
+    _apply_lrmx([(cadre, op.row.lrmx) for op, cadre in zip(new_ops, created, strict=True)]
+                + [(op.existing, op.row.lrmx) for op in changed_ops])  # fmt: skip
     _apply_assessments([(cadre, op.row.assessments) for op, cadre in zip(new_ops, created, strict=True)]
                        + [(op.existing, op.row.assessments) for op in changed_ops])  # fmt: skip
+
+
+def _apply_lrmx(pairs) -> None:
+    """A 任免审批表's photo (when it has one) and its family list replace what was kept."""
+    pairs = [(cadre, lrmx) for cadre, lrmx in pairs if lrmx is not None]
+    if not pairs:
+        return
+    with_photo = [(cadre, lrmx.photo) for cadre, lrmx in pairs if lrmx.photo is not None]
+    CadrePhoto.objects.filter(cadre__in=[c.pk for c, _ in with_photo]).delete()
+    CadrePhoto.objects.bulk_create(
+        [CadrePhoto(cadre=c, content=p, sha256=hashlib.sha256(p).hexdigest()) for c, p in with_photo],
+        batch_size=200,
+    )
+    FamilyMember.objects.filter(cadre__in=[c.pk for c, _ in pairs]).delete()
+    FamilyMember.objects.bulk_create(
+        [
+            FamilyMember(
+                cadre=cadre, order=n, relation=m["ChengWei"][:20], name=m["XingMing"][:40],
+                birth=m["ChuShengRiQi"][:20], political_status=m["ZhengZhiMianMao"][:20],
+                work=m["GongZuoDanWeiJiZhiWu"][:200],
+            )
+            for cadre, lrmx in pairs
+            for n, m in enumerate(lrmx.family, start=1)
+        ],
+        batch_size=1000,
+    )  # fmt: skip
 
 
 def _apply_assessments(pairs) -> None:

@@ -281,6 +281,16 @@ class FamilyMember(models.Model):
     def __str__(self):
         return f"{self.relation} {self.name}"
 
+    def as_lrmx(self) -> dict:
+        """The member as the 任免审批表 writes it (readers.lrmx.FAMILY_TAGS)."""
+        return {
+            "ChengWei": self.relation,
+            "XingMing": self.name,
+            "ChuShengRiQi": self.birth,
+            "ZhengZhiMianMao": self.political_status,
+            "GongZuoDanWeiJiZhiWu": self.work,
+        }
+
 
 class RosterImport(StagedUpload):
     """An uploaded workbook waiting for confirmation, and afterwards its record."""

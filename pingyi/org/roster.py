@@ -98,6 +98,8 @@ class CadreRow:
     post_text: str = ""
     # (year, result) of 年度考核, or None when the file says nothing about them.
     assessments: list[tuple[int, str]] | None = None
+    # A 任免审批表's photo and family (readers.lrmx.LrmxRow), None for other layouts.
+    lrmx: object = None
 
 
 @dataclass
@@ -215,6 +217,8 @@ def _unit_row(r: _Row) -> UnitRow:
 def _education(r: _Row, prefix: str) -> tuple[int | None, int | None]:
     degree_text = r.text(f"{prefix}学位")
     degree = degree_from_text(degree_text) if degree_text else None
+    if r.lenient and degree_text and degree is None and (match := _DEGREE_TAIL.search(degree_text)):
+        degree = degree_from_text(match[1])  # 法学学士, 管理学硕士学位
     if degree_text and degree is None:
         r.problem(f"{prefix}学位", f"「{degree_text}」不是有效值，应为博士、硕士或学士")
     education_text = r.text(f"{prefix}学历")

@@ -6,6 +6,7 @@ confirming will do.
 """
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -13,7 +14,7 @@ from pingyi.lib import yearmonth
 from pingyi.lib.xlsx import CellProblem
 
 from . import unitnames
-from .models import Assessment, Cadre, Post, Unit
+from .models import Assessment, Cadre, CadrePhoto, FamilyMember, Post, Unit
 from .roster import CADRE_SHEET, TITLE_SEPARATOR, UNIT_SHEET, CadreRow, ParsedRoster, UnitRow
 from .vocab import COUNTY_KINDS, TOWNSHIP_KINDS, Degree, Education, UnitKind
 
@@ -35,6 +36,7 @@ CADRE_LABELS = {
     "school_inservice": "在职毕业院校及专业",
     "id_number": "身份证号",
     "resume": "简历",
+    "lrmx_fields": "任免审批表其他项",
 }
 ALLOWED_PARENT_KINDS = {
     UnitKind.CITY: set(),
@@ -53,6 +55,8 @@ def shown(field_name: str, value) -> str:
         return Education(value).label
     if field_name.startswith("degree_"):
         return Degree(value).label
+    if isinstance(value, dict):
+        return "；".join(f"{k}：{v}" for k, v in value.items())
     return str(value)
 
 
@@ -378,10 +382,13 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
         plan.cadres.append(CadreOp(row, cadre, code or "", NEW))
     posts = _current_posts([op.existing for op in plan.cadres if op.existing])
     assessments = _assessments([op.existing for op in plan.cadres if op.existing and op.row.assessments])
+    photos, families = _lrmx_records([op.existing for op in plan.cadres if op.existing and op.row.lrmx])
     for op in plan.cadres:
         diffs = _cadre_diffs(op, posts.get(op.existing.pk, []) if op.existing else [])
         if op.existing and op.row.assessments:
             diffs += _assessment_diffs(op.row.assessments, assessments.get(op.existing.pk, {}))
+        if op.existing and op.row.lrmx is not None:
+            diffs += _lrmx_diffs(op.row.lrmx, photos.get(op.existing.pk), families.get(op.existing.pk, []))
         if op.existing:
             op.status = CHANGED if diffs else UNCHANGED
             op.posts_changed = any(column in POST_COLUMNS for column, _, _ in diffs)
@@ -411,6 +418,27 @@ def _assessments(cadres: list[Cadre]) -> dict[int, dict[int, str]]:
         ):
             result[cadre_id][year] = text
     return result
+
+
+def _lrmx_records(cadres: list[Cadre]) -> tuple[dict, dict]:
+    photos, families = {}, defaultdict(list)
+    for chunk in _chunks([c.pk for c in cadres]):
+        photos.update(CadrePhoto.objects.filter(cadre_id__in=chunk).values_list("cadre_id", "sha256"))
+        for member in FamilyMember.objects.filter(cadre_id__in=chunk).order_by("cadre_id", "order"):
+            families[member.cadre_id].append(member.as_lrmx())
+    return photos, families
+
+
+def _lrmx_diffs(lrmx, photo_sha: str | None, family: list[dict]) -> list[tuple[str, str, str]]:
+    diffs = []
+    if lrmx.photo is not None and hashlib.sha256(lrmx.photo).hexdigest() != photo_sha:
+        diffs.append(("照片", "有" if photo_sha else "", "新照片"))
+    if lrmx.family != family:
+        shown_family = "、".join(f"{m['ChengWei']} {m['XingMing']}" for m in lrmx.family)
+        diffs.append(
+            ("家庭主要成员", "、".join(f"{m['ChengWei']} {m['XingMing']}" for m in family), shown_family)
+        )
+    return diffs
 
 
 def _assessment_diffs(wanted: list[tuple[int, str]], held: dict[int, str]) -> list[tuple[str, str, str]]:

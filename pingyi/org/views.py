@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import (
@@ -21,14 +22,27 @@ from pingyi.audit.actions import record
 from pingyi.audit.models import Action
 from pingyi.lib import staging, todo
 from pingyi.lib.downloads import attachment
+from pingyi.lib.xlsx import WorkbookError
 
 from . import actions, readers
 from .filters import CadreFilterForm
 from .forms import CadreForm, UnitForm
-from .models import Cadre, Post, RosterImport
+from .lrmx_export import iter_files as iter_lrmx_files
+from .lrmx_export import lrmx_zip
+from .models import Cadre, CadrePhoto, Post, RosterImport
+from .readers import lrmx as lrmx_reader
 from .roster_export import export_filename, roster_workbook, template_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LRMX_EXPORT_LIMIT = 5000
+LRMX_LABELS = {
+    "ChuShengDi": "出生地", "JianKangZhuangKuang": "健康状况", "ZhuanYeJiShuZhiWu": "专业技术职务",
+    "ShuXiZhuanYeYouHeZhuanChang": "熟悉专业有何专长", "NiRenZhiWu": "拟任职务", "NiMianZhiWu": "拟免职务",
+    "ChengBaoDanWei": "呈报单位", "JiSuanNianLingShiJian": "计算年龄时间", "TianBiaoShiJian": "填表时间",
+    "TianBiaoRen": "填表人", "DaoLingNianYue": "到龄年月", "GaiGeQianRenZhiNianLingJieXian": "改革前任职年龄界限",
+    "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "全日制学位毕业院校系及专业",
+    "ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "在职学位毕业院校系及专业",
+}  # fmt: skip
 
 
 def home(request):
@@ -144,6 +158,48 @@ def cadre_export(request):
     return attachment(content, export_filename())
 
 
+def cadre_lrmx(request, pk):
+    """One cadre's 任免审批表 (.lrmx), as the 中组部 editor opens it."""
+    cadre = get_cadre_or_404(request.user, pk)
+    name, data = next(iter_lrmx_files(Cadre.objects.filter(pk=cadre.pk)))
+    record(
+        Action.ROSTER_EXPORT, request=request, target=f"{cadre.name}（#{cadre.pk}）", summary="导出任免审批表"
+    )
+    return attachment(data, name, "application/xml")
+
+
+def cadre_export_lrmx(request):
+    """The cadres of the current filter, one .lrmx each, in a zip."""
+    _form, cadres = _filtered_cadres(request)
+    count = cadres.count()
+    if count > LRMX_EXPORT_LIMIT:
+        messages.error(
+            request, f"当前筛选有 {count} 名干部，一次最多导出 {LRMX_EXPORT_LIMIT} 份任免审批表，请缩小范围"
+        )
+        return redirect(f"{reverse('cadre_list')}?{request.GET.urlencode()}")
+    content = lrmx_zip(cadres)
+    record(
+        Action.ROSTER_EXPORT,
+        request=request,
+        summary=f"导出 {count} 份任免审批表",
+        detail={"filters": request.GET.dict()},
+    )
+    return attachment(content, f"任免审批表_{dt.date.today():%Y%m%d}.zip", "application/zip")
+
+
+def cadre_photo(request, pk):
+    cadre = get_cadre_or_404(request.user, pk)
+    photo = CadrePhoto.objects.filter(cadre=cadre).first()
+    if photo is None:
+        raise Http404("该干部没有照片")
+    content = bytes(photo.content)
+    kind = "image/png" if content.startswith(b"\x89PNG") else "image/jpeg"
+    response = HttpResponse(content, content_type=kind)
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def cadre_detail(request, pk):
     cadre = get_cadre_or_404(request.user, pk)
     posts = cadre.posts.select_related("unit", "unit__parent").order_by("end", "-start")
@@ -158,6 +214,14 @@ def cadre_detail(request, pk):
             "entries": cadre.resume_entries.all(),
             # Oldest first, as the 任免审批表 writes them.
             "assessments": cadre.assessments.order_by("year"),
+            "has_photo": CadrePhoto.objects.filter(cadre=cadre).exists(),
+            "family": cadre.family.all(),
+            "lrmx": cadre.lrmx_fields or {},
+            "lrmx_other": [
+                (LRMX_LABELS.get(tag, tag), value)
+                for tag, value in (cadre.lrmx_fields or {}).items()
+                if tag not in ("JiangChengQingKuang", "RenMianLiYou", "NianDuKaoHeJieGuo")
+            ],
             "can_edit": can_edit(request.user),
         },
     )
@@ -181,8 +245,33 @@ def roster_template(request):
     return attachment(template_workbook(visible_units(request.user)), "干部名册导入模板.xlsx")
 
 
+def _lrmx_upload(request):
+    """Many .lrmx files, or zips of them, staged as one batch."""
+    uploads = request.FILES.getlist("lrmx")
+    if not uploads:
+        messages.error(request, "请选择要上传的任免审批表（.lrmx）文件或 zip 压缩包")
+        return redirect("roster_upload")
+    total = sum(u.size for u in uploads)
+    if total > settings.LRMX_MAX_BYTES:
+        limit = settings.LRMX_MAX_BYTES // (1024 * 1024)
+        messages.error(
+            request, f"文件合计过大（{total / 1024 / 1024:.1f} MB），上限为 {limit} MB，请分批上传。"
+        )
+        return redirect("roster_upload")
+    try:
+        data = lrmx_reader.pack(lrmx_reader.gather([(u.name, u.read()) for u in uploads]))
+    except WorkbookError as exc:
+        messages.error(request, str(exc))
+        return redirect("roster_upload")
+    name = uploads[0].name if len(uploads) == 1 else f"任免审批表（{len(uploads)}个文件）"
+    staged = actions.do_stage_roster(request.user, name, data)
+    return redirect("roster_preview", pk=staged.pk)
+
+
 def roster_upload(request):
     require_edit(request.user)
+    if request.method == "POST" and "lrmx" in request.FILES:
+        return _lrmx_upload(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

@@ -18,7 +18,7 @@ from pingyi.lib import grid as grids
 from pingyi.lib.xlsx import WorkbookError
 
 from ..roster import CADRE_SHEET, UNIT_SHEET, ParsedRoster, read_roster
-from . import extract, vendor
+from . import extract, lrmx, vendor
 from .columns import LOOKUP, SYNONYMS, SheetMapping, apply_overrides, duplicates, find_header, header_at
 
 LAYOUTS = {
@@ -71,6 +71,8 @@ def _own_mappings(book: grids.Book) -> list[SheetMapping]:
 def read_any(data: bytes, max_bytes: int, overrides: dict | None = None) -> ParsedRoster:
     """Raises WorkbookError for a file that is no roster in any layout we know."""
     overrides = overrides or {}
+    if lrmx.is_lrmx_batch(data):
+        return lrmx.read_lrmx(lrmx.unzip("上传的文件", data, prefix=False))
     book = grids.read_book(data, max_bytes)
     if _is_own(book):
         parsed = read_roster(data, max_bytes)

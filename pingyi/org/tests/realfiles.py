@@ -160,3 +160,86 @@ def extract_workbook(people: list[dict], *, past_posts: bool = True) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def photo_jpeg(seed: int = 0) -> bytes:
+    """A plain passport-shaped JPEG, made here rather than committed."""
+    from PIL import Image
+
+    image = Image.new("RGB", (90, 120), (200 - seed % 50, 210, 230))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def lrmx_resume(p: dict) -> str:
+    """A 简历 whose open line starts at 任现职时间, with a （其间：…） note."""
+    born = int(p["出生年月"][:4])
+    unit = _unit_names(p["单位"])[1]
+    return (
+        f"{born + 18}.09--{born + 21}.07  示例大学法学专业学习\n"
+        "（其间：2010.09--2012.07在省委党校在职研究生班学习）\n"
+        f"{p['任现职时间']}--  {unit}{p['现任职务']}"
+    )
+
+
+def lrmx_file(p: dict, *, photo: bool = True, quirks: bool = True, seed: int = 0) -> bytes:
+    """A 任免审批表 as the editor writes it, with the quirks of real files when `quirks`."""
+    import base64
+    from xml.sax.saxutils import escape
+
+    def ym(value):
+        return value.replace(".", "") if value else ""
+
+    unit = _unit_names(p["单位"])[1]
+    titles = p["现任职务"].split("、")
+    number = p.get("身份证号") or ""
+    tags = [
+        ("XingMing", p["姓名"]), ("XingBie", p["性别"]), ("ChuShengNianYue", ym(p["出生年月"])),
+        ("MinZu", p["民族"]), ("JiGuan", p.get("籍贯") or ""), ("ChuShengDi", "本省示例市"),
+        ("RuDangShiJian", ym(p.get("入党时间"))), ("CanJiaGongZuoShiJian", ym(p.get("参加工作时间"))),
+        ("JianKangZhuangKuang", "健康"), ("ZhuanYeJiShuZhiWu", ""), ("ShuXiZhuanYeYouHeZhuanChang", "   "),
+        ("QuanRiZhiJiaoYu_XueLi", p.get("全日制学历") or ""),
+        ("QuanRiZhiJiaoYu_XueWei", ("法学" + p["全日制学位"]) if p.get("全日制学位") else ""),
+        ("QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", p.get("全日制毕业院校及专业") or ""),
+        ("QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", ""),
+        ("ZaiZhiJiaoYu_XueLi", p.get("在职学历") or ""), ("ZaiZhiJiaoYu_XueWei", p.get("在职学位") or ""),
+        ("ZaiZhiJiaoYu_XueLi_BiYeYuanXiaoXi", p.get("在职毕业院校及专业") or ""),
+        ("ZaiZhiJiaoYu_XueWei_BiYeYuanXiaoXi", ""),
+        ("XianRenZhiWu", unit + "、".join(titles)), ("NiRenZhiWu", ""), ("NiMianZhiWu", ""),
+        ("JianLi", lrmx_resume(p)),
+        ("JiangChengQingKuang", "2019年被评为优秀共产党员"),
+        ("NianDuKaoHeJieGuo", "；".join(f"{y}年度考核{r}" for y, r in p.get("考核", []))),
+        ("RenMianLiYou", "工作需要"),
+    ]  # fmt: skip
+    family = [
+        ("妻子", "周某", "198501", "中共党员", "东城区第一中学教师"),
+        ("父亲", "王某", "", "群众", "已故"),
+    ]
+    tail = [
+        ("ChengBaoDanWei", "中共东城区委"), ("JiSuanNianLingShiJian", "202601"), ("TianBiaoShiJian", "20260115"),
+        ("TianBiaoRen", "组织科"), ("ShenFenZheng", number.lower() if quirks else number),
+        ("ZhaoPian", base64.b64encode(photo_jpeg(seed)).decode() if photo else ""), ("Version", "3.2.1.16"),
+        ("DaoLingNianYue", "203001"),
+    ]  # fmt: skip
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>', "<Person>"]
+    for tag, value in tags:
+        if quirks and value == "" and tag.startswith("Ni"):
+            parts.append(f"  <{tag}/>")  # self-closing
+        else:
+            parts.append(f"  <{tag}>{escape(value)}</{tag}>")
+    parts.append("  <JiaTingChengYuan>")
+    for relation, name, birth, status, work in family:
+        parts.append(
+            f"    <Item><ChengWei>{relation}</ChengWei><XingMing>{name}</XingMing>"
+            f"<ChuShengRiQi>{birth}</ChuShengRiQi><ZhengZhiMianMao>{status}</ZhengZhiMianMao>"
+            f"<GongZuoDanWeiJiZhiWu>{work}</GongZuoDanWeiJiZhiWu></Item>"
+        )
+    parts.append("  </JiaTingChengYuan>")
+    for tag, value in tail:
+        parts.append(f"  <{tag}>{escape(value)}</{tag}>")
+    if quirks:
+        parts.append("  <ZiDingYiXiang>某地自定义项</ZiDingYiXiang>")  # unknown to us, kept
+    parts.append("</Person>")
+    text = "\r\n".join(parts)
+    return ("\ufeff" + text).encode("utf-8") if quirks else text.encode("utf-8")

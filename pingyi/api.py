@@ -120,11 +120,14 @@ REASONS = {
     "model_attributes_type": "应为 JSON 对象",
     "list_type": "应为列表",
     "string_too_short": "不能为空",
+    "literal_error": "取值无效",
+    "string_pattern_mismatch": "没有可检测的文字",
 }
 # Reasons that name the bound they broke, from pydantic's context.
 BOUNDED = {
     "greater_than_equal": ("ge", "应不小于 {}"),
     "less_than_equal": ("le", "应不大于 {}"),
+    "literal_error": ("expected", "取值应为 {}"),
     "string_too_long": ("max_length", "不能超过 {} 个字符"),
 }
 PLACES = {"query": "查询参数 ", "path": "网址中的 ", "body": "请求正文中的 "}

@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from pingyi.accounts.access import require_organizer
+from pingyi.lib.apitypes import Id
 
 from . import actions
 from .extract import MAX_CHARS, ExtractError, check_length
@@ -20,10 +21,17 @@ router = Router(tags=["报告查重"])
 PASSAGE_FIELDS = ("start", "end", "class", "source", "source_start", "source_end")
 
 
+VISIBLE = (
+    r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
+
+
 class CheckIn(Schema):
     title: str = Field("", max_length=200)
     # The schema says what the check refuses, so a client never meets a 400 the schema allowed.
-    text: str = Field(min_length=1, max_length=MAX_CHARS)
+    # At least one character the check can read (not whitespace, not a control or format character).
+    text: str = Field(min_length=1, max_length=MAX_CHARS, pattern=VISIBLE)
 
 
 def contract(result: CheckResult) -> dict:
@@ -69,7 +77,7 @@ def check_text(request: HttpRequest, payload: CheckIn):
     summary="查重结果",
     description="一份已保存的查重结果；范文库在检测之后有变化的，先按最新范文库重新检测。",
 )
-def get_result(request: HttpRequest, result_id: int):
+def get_result(request: HttpRequest, result_id: Id):
     require_organizer(request.user)
     result = CheckResult.objects.select_related("document").filter(pk=result_id).first()
     if result is None:

@@ -76,7 +76,10 @@ def month_start(value: dt.date) -> dt.date:
 
 
 def add_months(value: dt.date, months: int) -> dt.date:
+    """The first of the month `months` after value's, kept within the calendar Python can hold, so
+    that a reference date of year 42 (the API takes any date) counts nobody instead of failing."""
     index = value.year * 12 + value.month - 1 + months
+    index = min(max(index, 12 * dt.MINYEAR), 12 * dt.MAXYEAR + 11)
     return dt.date(index // 12, index % 12 + 1, 1)
 
 

@@ -7,6 +7,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from pingyi.accounts.access import get_cadre_or_404, get_unit_or_404, visible_cadres, visible_units
 from pingyi.lib import yearmonth
+from pingyi.lib.apitypes import Id, SmallCode
 
 from .filters import AGE_BANDS, CadreFilterForm
 from .models import Cadre, Post
@@ -71,11 +72,11 @@ class CadreDetailOut(CadreOut):
 
 class CadreFilters(Schema):
     q: str = ""
-    unit: int | None = None
+    unit: Id | None = None
     title: str = ""
     chiefs: bool = False
     age: str = ""
-    education: int | None = None
+    education: SmallCode | None = None
 
 
 def _ym(value):
@@ -118,7 +119,7 @@ def me(request: HttpRequest):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
-def list_units(request: HttpRequest, kind: str = "", parent: int | None = None):
+def list_units(request: HttpRequest, kind: str = "", parent: Id | None = None):
     units = visible_units(request.user).order_by("path")
     if kind:
         units = units.filter(kind=kind)
@@ -128,7 +129,7 @@ def list_units(request: HttpRequest, kind: str = "", parent: int | None = None):
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
-def get_unit(request: HttpRequest, unit_id: int):
+def get_unit(request: HttpRequest, unit_id: Id):
     return get_unit_or_404(request.user, unit_id)
 
 
@@ -178,7 +179,7 @@ class _LazyCadres:
 
 
 @router.get("/cadres/{cadre_id}", response=CadreDetailOut, summary="干部详情")
-def get_cadre(request: HttpRequest, cadre_id: int):
+def get_cadre(request: HttpRequest, cadre_id: Id):
     cadre = get_cadre_or_404(request.user, cadre_id)
     data = _cadre(cadre, dt.date.today())
     posts = cadre.posts.select_related("unit").order_by("end", "-start")

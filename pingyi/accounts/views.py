@@ -31,8 +31,7 @@ def login_view(request):
             login(request, user)  # a new session key: nothing from before the login carries over
             actions.do_login_succeeded(request, user)
             if user.must_change_password:
-                messages.info(request, "这是组织部为您设置的初始密码，请先修改为您自己的密码。")
-                return redirect("password_change")
+                return redirect("password_change")  # which says why
             target = request.POST.get("next") or request.GET.get("next") or ""
             if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 return redirect(target)

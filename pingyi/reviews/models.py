@@ -304,3 +304,46 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    GRANTED = "granted", "已同意"
+    REFUSED = "refused", "未同意"
+
+
+class DeadlineExtension(models.Model):
+    """延期申请: a clerk or liaison asks the organizer to move a problem's 整改时限, with a reason.
+
+    The deadline belongs to the organizer: only a granted request moves `Problem.deadline`, and 逾期
+    follows the deadline as granted (a pending request changes nothing)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="extensions")
+    old_deadline = models.DateField("原整改时限", null=True)
+    requested_deadline = models.DateField("申请延至")
+    reason = models.TextField("延期理由")
+    status = models.CharField(
+        "状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    note = models.CharField("审批意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["problem", "-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem"], condition=Q(status="pending"), name="one_pending_extension_per_problem"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.problem} 申请延至 {self.requested_deadline:%Y-%m-%d}"

@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/pingyi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint check pytest-sqlite pytest-postgres pytest-dates system bench clean
+.PHONY: run test install lint check pytest-sqlite pytest-postgres pytest-dates fuzz system bench clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ pytest-dates: install system
 	done
 
 test: lint check pytest-sqlite pytest-postgres pytest-dates
+
+# The fuzzing tests with fresh random examples and many more of them (the suite runs a fixed few).
+fuzz: install system
+	env -u DATABASE_URL PINGYI_FUZZ_EXAMPLES=$${EXAMPLES:-500} $(VENV)/bin/pytest -p no:cacheprovider \
+		pingyi/lib/tests/test_fuzz_readers.py pingyi/lib/tests/test_fuzz_api.py
 
 bench: install system
 	$(PY) bench/import_roster.py

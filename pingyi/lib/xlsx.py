@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from posixpath import join, normpath
 from xml.etree import ElementTree
@@ -73,6 +73,8 @@ class Sheet:
     columns: list[str]
     # Every required and optional column is a key; absent columns and problem cells are None.
     rows: list[tuple[int, dict[str, object]]]
+    # Known column -> its 0-based position in the file.
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 def _quote(names) -> str:
@@ -131,6 +133,14 @@ def _open_archive(data: bytes, max_bytes: int) -> zipfile.ZipFile:
     if "xl/workbook.xml" not in names:
         raise WorkbookError(NOT_XLSX)
     return archive
+
+
+def sheet_names(data: bytes) -> list[str]:
+    """The sheet names of an .xlsx, read from xl/workbook.xml alone; [] for anything else."""
+    try:
+        return [name.strip() for name in _sheet_parts(zipfile.ZipFile(BytesIO(data)))]
+    except Exception:
+        return []
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -202,7 +212,7 @@ def _read_sheet(ws, name: str, required: list[str], optional: list[str]):
     if missing:
         raise WorkbookError(f"工作表「{name}」缺少列{_quote(missing)}。")
 
-    result = Sheet(name=name, columns=sorted(positions, key=positions.get), rows=[])
+    result = Sheet(name=name, columns=sorted(positions, key=positions.get), rows=[], positions=positions)
     problems: list[CellProblem] = []
     for row_number, row in enumerate(rows, start=2):
         values: dict[str, object] = dict.fromkeys([*required, *optional])

@@ -8,6 +8,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from openpyxl.utils import get_column_letter
+
 from pingyi.lib import xlsx, yearmonth
 
 from . import idcard
@@ -185,6 +187,17 @@ def read_roster(data: bytes, max_bytes: int) -> ParsedRoster:
         max_bytes=max_bytes,
     )
     parsed = ParsedRoster(problems=list(problems))
+    parsed.mappings = [
+        {
+            "sheet": name,
+            "header_rows": [1, 1],
+            "columns": [
+                {"letter": get_column_letter(sheet.positions[c] + 1), "header": c, "column": c}
+                for c in sheet.columns
+            ],
+        }
+        for name, sheet in sheets.items()
+    ]
     flagged = {(p.sheet, p.row, p.column) for p in problems}
     for number, cells in sheets[UNIT_SHEET].rows:
         parsed.units.append(_unit_row(_Row(UNIT_SHEET, number, cells, parsed.problems, flagged)))

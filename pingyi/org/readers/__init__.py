@@ -3,7 +3,8 @@
 Each layout is recognised by itself (docs/spec/roster.md, "Other layouts"):
 
 - `own`: our template and export (.xlsx with sheets 单位 and 干部名册, header in row 1),
-  read strictly by `roster.read_roster`;
+  known by its two sheets and read strictly by `roster.read_roster` (openpyxl, which
+  alone tells formula and error cells apart);
 - `block`: the vendor's 干部名册 (.xls or .xlsx), a block per unit under a title row;
 - `flat`: any one-sheet list with a 单位 (or 现工作单位及职务全称) column;
 - `extract`: the 干部大数据信息提取表 V2018.11 (A01人员, A02职务, A08学历学位, A15考核).
@@ -15,11 +16,11 @@ Pure: no database. The organizer may correct how columns were placed
 from __future__ import annotations
 
 from pingyi.lib import grid as grids
-from pingyi.lib.xlsx import WorkbookError
+from pingyi.lib.xlsx import WorkbookError, sheet_names
 
 from ..roster import CADRE_SHEET, UNIT_SHEET, ParsedRoster, read_roster
 from . import extract, lrmx, vendor
-from .columns import LOOKUP, SYNONYMS, SheetMapping, apply_overrides, duplicates, find_header, header_at
+from .columns import LOOKUP, SYNONYMS, SheetMapping, apply_overrides, duplicates, find_header
 
 LAYOUTS = {
     "own": "本系统名册模板（单位、干部名册两个工作表）",
@@ -48,36 +49,17 @@ def _extract_sheet(name: str) -> str:
     return next((s for s in extract.SHEETS if s == wanted), name)
 
 
-def _is_own(book: grids.Book) -> bool:
-    if book.format != "xlsx" or book.sheet(UNIT_SHEET) is None:
-        return False
-    sheet = book.sheet(CADRE_SHEET)
-    first = sheet.rows[0] if sheet and sheet.rows else []
-    return "姓名" in first and "单位" in first
-
-
-def _own_mappings(book: grids.Book) -> list[SheetMapping]:
-    result = []
-    for name in (UNIT_SHEET, CADRE_SHEET):
-        sheet = book.sheet(name)
-        if sheet and sheet.rows:
-            mapping = header_at(sheet, 0, lookup={})
-            for column in mapping.columns:
-                column.column = column.header
-            result.append(mapping)
-    return result
-
-
 def read_any(data: bytes, max_bytes: int, overrides: dict | None = None) -> ParsedRoster:
     """Raises WorkbookError for a file that is no roster in any layout we know."""
     overrides = overrides or {}
     if lrmx.is_lrmx_batch(data):
         return lrmx.read_lrmx(lrmx.unzip("上传的文件", data, prefix=False))
-    book = grids.read_book(data, max_bytes)
-    if _is_own(book):
+    # Our own layout is known by its two sheets, without reading the cells twice.
+    if {UNIT_SHEET, CADRE_SHEET} <= set(sheet_names(data)):
         parsed = read_roster(data, max_bytes)
-        parsed.layout, parsed.mappings = "own", [m.as_json() for m in _own_mappings(book)]
+        parsed.layout = "own"
         return parsed
+    book = grids.read_book(data, max_bytes)
     parsed, mappings = ParsedRoster(sheet_order=[]), []
     try:
         _read_other(book, overrides, parsed, mappings)

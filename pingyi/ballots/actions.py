@@ -77,6 +77,29 @@ def do_save_groups(review: Review, user, groups: list[dict]) -> list[EvaluatorGr
     return saved
 
 
+def do_copy_setup(review: Review, source: Review, *, user) -> list[EvaluatorGroup]:
+    """This round's 测评表 (scale, criteria and weights, rules) and evaluator groups (with weights and
+    head counts) copied from an earlier round, while nothing is frozen here."""
+    _organizer(user)
+    _require(source.pk != review.pk, "请选择另一期")
+    original = form_for(source)
+    groups = [
+        {"key": g.key, "label": g.label, "weight": g.weight, "head_count": g.head_count}
+        for g in source.evaluator_groups.all()
+    ]
+    _require(bool(groups), f"{source.label}没有评议组可复制")
+    with transaction.atomic():
+        form = BallotForm.objects.select_for_update().get(pk=form_for(review).pk)
+        _require(not form.frozen, "已生成测评凭证，测评表和评议组已冻结，不能再复制")
+        form.scale, form.criteria, form.rules = original.scale, original.criteria, original.rules
+        form.save()
+        review.evaluator_groups.all().delete()
+        saved = [EvaluatorGroup.objects.create(review=review, order=i, **g) for i, g in enumerate(groups)]
+        record("ballot_form", user=user, target=review.label,
+               summary=f"从{source.label}复制测评表和评议组：{'、'.join(g.label for g in saved)}")  # fmt: skip
+    return saved
+
+
 def do_issue_tokens(group: EvaluatorGroup, user, count: int) -> list[str]:
     """New one-time codes for a group. Returns the plain codes: print them, never store them."""
     _organizer(user)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.access import organizer_required
 from pingyi.lib.downloads import attachment
 from pingyi.lib.kept import posted_to
-from pingyi.reviews.models import Stage
+from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.views import get_review_or_404
 
 from . import actions, publish
@@ -70,6 +70,8 @@ def overview(request, pk):
         "vote_url": ballot_url(_base_url(request)), "address_warning": address_warning(request),
         "can_issue": review.allows("issue_slips"), "can_void": review.allows("void_slips"),
         "live": review.allows("live_turnout"),
+        "earlier": Review.objects.exclude(pk=review.pk).filter(evaluator_groups__isnull=False).distinct()
+        if not form.frozen else [],
         **_small_groups(review),
     })  # fmt: skip
 
@@ -106,6 +108,24 @@ def combine(request, pk):
         return response
     messages.success(request, f"已保存“{group.label}”的合并方式")
     return redirect("ballots_overview", pk=group.review_id)
+
+
+@require_POST
+@organizer_required
+def copy_setup(request, pk):
+    review = get_review_or_404(request, pk)
+    source = Review.objects.filter(pk=request.POST.get("source") or None).exclude(pk=review.pk).first()
+    try:
+        if source is None:
+            raise actions.BallotError("请选择要复制的往期")
+        groups = actions.do_copy_setup(review, source, user=request.user)
+    except actions.BallotError as exc:
+        messages.error(request, str(exc))
+        response = overview(request, review.pk)
+        response.status_code = 409 if actions.form_for(review).frozen else 400
+        return response
+    messages.success(request, f"已从{source.label}复制测评表和 {len(groups)} 个评议组，请核对各组人数")
+    return redirect("ballots_overview", pk=review.pk)
 
 
 @organizer_required

@@ -7,6 +7,7 @@ urlpatterns = [
     path("reviews/<int:pk>/ballots/", organizer.overview, name="ballots_overview"),
     path("reviews/<int:pk>/ballots/form/", organizer.edit_form, name="ballots_form"),
     path("reviews/<int:pk>/ballots/groups/", organizer.edit_groups, name="ballots_groups"),
+    path("reviews/<int:pk>/ballots/copy/", organizer.copy_setup, name="ballots_copy"),
     path("reviews/<int:pk>/ballots/turnout/", organizer.turnout, name="ballots_turnout"),
     path("reviews/<int:pk>/ballots/paper/", paper.entries, name="paper_entries"),
     path("paper-ballots/<int:pk>/", paper.resolve, name="paper_resolve"),

@@ -518,3 +518,73 @@ def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
     for hook in SCREEN_STATE_HOOKS:
         state.update(hook(review))
     return state
+
+
+# Bulk work: one transaction each, the same guards as the single action, one audit record.
+
+
+def do_add_appraisees(review: Review, cadres, *, user) -> list[Appraisee]:
+    """Several speakers at once (chosen by a filter), in the order given, after those already listed."""
+    _organizer(user)
+    cadres = list(cadres)
+    _require(bool(cadres), "请至少选择一位述职人")
+    with transaction.atomic():
+        review = _locked(review)
+        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        taken = set(review.appraisees.values_list("cadre_id", flat=True))
+        order = review.appraisees.aggregate(n=Max("order"))["n"] or 0
+        added = []
+        for cadre in cadres:
+            if cadre.pk in taken:
+                continue
+            posts = _chief_post(cadre)
+            unit = posts[0].unit if posts else cadre.unit
+            title = "、".join(p.title for p in posts if p.unit_id == unit.pk) or "—"
+            order += 1
+            added.append(Appraisee(review=review, cadre=cadre, unit=unit, title=title, order=order))
+            taken.add(cadre.pk)
+        Appraisee.objects.bulk_create(added)
+        if added:
+            names = "、".join(a.cadre.name for a in added)
+            record(
+                "appraisee_change",
+                user=user,
+                target=review.label,
+                summary=f"批量增加述职人 {len(added)} 人：{names}",
+            )
+    return added
+
+
+def do_accept_reports(reports, *, user) -> int:
+    """Approve several latest versions at once; refused as a whole if any one cannot be approved."""
+    _organizer(user)
+    reports = list(reports)
+    _require(bool(reports), "请至少选择一份待审核的述职报告")
+    with transaction.atomic():
+        for report in reports:
+            do_decide_report(report, user, accept=True)
+    return len(reports)
+
+
+def do_set_deadlines(problems, deadline: dt.date, *, user) -> int:
+    """One 整改时限 for many problems (the organizer's; problems signed off are left alone)."""
+    _organizer(user)
+    problems = list(problems)
+    _require(bool(problems), "请至少选择一个问题")
+    _require(deadline is not None, "请填写整改时限")
+    with transaction.atomic():
+        locked = list(Problem.objects.select_for_update().filter(pk__in=[p.pk for p in problems]))
+        closed = [p for p in locked if p.signed_off_at is not None]
+        _require(not closed, f"{len(closed)} 个问题已销号，不能再修改整改时限")
+        Problem.objects.filter(pk__in=[p.pk for p in locked]).update(deadline=deadline)
+        record(
+            "problem_edit",
+            user=user,
+            target=f"{len(locked)} 个问题",
+            summary=f"整改时限统一设为 {deadline:%Y-%m-%d}",
+            detail={
+                "old": {p.pk: p.deadline.isoformat() if p.deadline else None for p in locked},
+                "new": {"deadline": deadline.isoformat()},
+            },
+        )
+    return len(locked)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import documents, dupcheck_summary, meeting, rectification, reminders, stages, views
+from . import bulk, documents, dupcheck_summary, meeting, rectification, reminders, stages, views
 
 urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("reviews/<int:pk>/edit/", views.review_edit, name="review_edit"),
     path("reviews/<int:pk>/stage/", stages.stage, name="review_stage"),
     path("reviews/<int:pk>/reminders/", reminders.reminders, name="review_reminders"),
+    path("reviews/<int:pk>/appraisees/bulk/", bulk.add_speakers, name="add_speakers"),
+    path("reviews/<int:pk>/reports/accept/", bulk.accept_reports, name="reports_accept"),
+    path("reviews/<int:pk>/problems/", bulk.problems, name="round_problems"),
     path("reviews/<int:pk>/dupcheck.xlsx", dupcheck_summary.workbook, name="review_dupcheck_xlsx"),
     path("reviews/<int:pk>/appraisees/", views.appraisee_add, name="appraisee_add"),
     path("reviews/<int:pk>/meeting/", meeting.control, name="meeting_control"),

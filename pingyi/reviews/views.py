@@ -163,6 +163,9 @@ def review_detail(request, pk):
             if 0 < index < STAGE_ORDER.index(Stage.APPRAISAL)
             else None,
             "history": review.stage_changes.select_related("by"),
+            "can_accept": request.user.is_organizer
+            and review.allows("decide_report")
+            and any(a.versions and a.versions[0].status == "submitted" for a in appraisees),
         },
     )
 

@@ -23,8 +23,10 @@ from . import readiness
 from .models import (
     STAGE_ORDER,
     Appraisee,
+    DeadlineExtension,
     DutyReport,
     Evidence,
+    ExtensionStatus,
     Problem,
     ProblemStatus,
     ProgressNote,
@@ -49,6 +51,8 @@ register_actions(
         "problem_edit": "修改整改措施",
         "problem_progress": "报告整改进展",
         "problem_signoff": "整改销号",
+        "extension_request": "申请延期",
+        "extension_decide": "审批延期申请",
     }
 )
 
@@ -352,12 +356,15 @@ def do_decide_report(report: DutyReport, user, *, accept: bool, reason: str = ""
         latest = report.appraisee.reports.order_by("-version").first()
         _require(latest.pk == report.pk, "只能审核最新版本")
         _require(accept or bool(reason.strip()), "退回须说明理由")
+        old_status = report.status
         report.status = ReportStatus.ACCEPTED if accept else ReportStatus.RETURNED
         report.return_reason = "" if accept else reason.strip()[:300]
         report.decided_by, report.decided_at = user, timezone.now()
         report.save()
         record("report_decide", user=user, target=str(report.appraisee),
-               summary=f"第{report.version}版{report.get_status_display()}{'：' + report.return_reason if report.return_reason else ''}")  # fmt: skip
+               summary=f"第{report.version}版{report.get_status_display()}{'：' + report.return_reason if report.return_reason else ''}",
+               detail={"report": report.pk, "version": report.version, "old": {"status": old_status},
+                       "new": {"status": report.status, "return_reason": report.return_reason}})  # fmt: skip
     return report
 
 
@@ -384,7 +391,8 @@ def do_add_problem(appraisee: Appraisee, user, **fields) -> Problem:
         review = _locked(appraisee.review)
         _stage_between(review, Stage.REPORTING, Stage.PUBLISHED, "添加问题")
         problem = Problem.objects.create(appraisee=appraisee, **fields)
-        record("problem_add", user=user, target=str(appraisee), summary=problem.description[:60])
+        record("problem_add", user=user, target=str(appraisee), summary=problem.description[:60],
+               detail={"problem": problem.pk, "new": _problem_values(problem)})  # fmt: skip
     return problem
 
 
@@ -392,15 +400,47 @@ def _open_for_rectification(problem: Problem):
     _require(problem.signed_off_at is None, "该问题已销号，不能再修改")
 
 
+# What the audit log keeps of a problem, old and new, on every change.
+PROBLEM_FIELDS = {"area": "领域", "description": "问题描述", "source": "来源", "measure": "整改措施",
+                  "owner": "责任人", "deadline": "整改时限", "status": "状态"}  # fmt: skip
+
+
+def _problem_values(problem: Problem) -> dict:
+    values = {name: getattr(problem, name) for name in PROBLEM_FIELDS}
+    values["deadline"] = values["deadline"].isoformat() if values["deadline"] else None
+    return values
+
+
+def _changes(before: dict, after: dict) -> tuple[dict, str]:
+    """({"old": …, "new": …} of the fields that changed, a sentence naming them)."""
+    changed = [name for name in after if before.get(name) != after[name]]
+    detail = {"old": {n: before.get(n) for n in changed}, "new": {n: after[n] for n in changed}}
+    said = "；".join(
+        f"{PROBLEM_FIELDS.get(n, n)}：{before.get(n) or '—'} → {after[n] or '—'}" for n in changed
+    )
+    return detail, said
+
+
+DEADLINE_IS_THE_ORGANIZERS = "整改时限由组织部确定，不能自行修改；如需延期，请提交延期申请并说明理由"
+
+
 def do_update_problem(problem: Problem, user, **fields) -> Problem:
+    """Measure, owner (the township's) and deadline (the organizer's: anyone else asks for an
+    extension, do_request_extension). The audit log keeps every old and new value."""
     _in_scope(user, problem.appraisee)
     with transaction.atomic():
         problem = Problem.objects.select_for_update().get(pk=problem.pk)
         _open_for_rectification(problem)
+        if "deadline" in fields and fields["deadline"] != problem.deadline and not user.is_organizer:
+            raise RoleCannot(DEADLINE_IS_THE_ORGANIZERS)
+        before = _problem_values(problem)
         for name, value in fields.items():
             setattr(problem, name, value)
         problem.save()
-        record("problem_edit", user=user, target=str(problem.appraisee), summary=problem.description[:60])
+        detail, said = _changes(before, _problem_values(problem))
+        if said:
+            record("problem_edit", user=user, target=str(problem.appraisee),
+                   summary=f"{problem.description[:30]}：{said}", detail={"problem": problem.pk, **detail})  # fmt: skip
     return problem
 
 
@@ -419,6 +459,7 @@ def do_add_progress(problem: Problem, user, *, text: str, status: str, files=())
             Evidence.objects.create(
                 note=note, filename=name[:200], content_type=content_type[:100], data=data, size=len(data)
             )
+        old_status = problem.status
         problem.status = status
         problem.save(update_fields=["status"])
         record(
@@ -426,6 +467,7 @@ def do_add_progress(problem: Problem, user, *, text: str, status: str, files=())
             user=user,
             target=str(problem.appraisee),
             summary=f"{problem.get_status_display()}：{text[:40]}",
+            detail={"problem": problem.pk, "old": {"status": old_status}, "new": {"status": status}},
         )
     return note
 
@@ -438,7 +480,8 @@ def do_sign_off(problem: Problem, user) -> Problem:
         _open_for_rectification(problem)
         problem.signed_off_by, problem.signed_off_at = user, timezone.now()
         problem.save(update_fields=["signed_off_by", "signed_off_at"])
-        record("problem_signoff", user=user, target=str(problem.appraisee), summary=problem.description[:60])
+        record("problem_signoff", user=user, target=str(problem.appraisee), summary=problem.description[:60],
+               detail={"problem": problem.pk, "old": {"signed_off": False}, "new": {"signed_off": True}})  # fmt: skip
     return problem
 
 
@@ -588,3 +631,56 @@ def do_set_deadlines(problems, deadline: dt.date, *, user) -> int:
             },
         )
     return len(locked)
+
+
+# 延期申请: the deadline is the organizer's; a township asks, the organizer grants or refuses.
+
+
+def do_request_extension(problem: Problem, *, user, deadline: dt.date, reason: str) -> DeadlineExtension:
+    _in_scope(user, problem.appraisee)
+    reason = (reason or "").strip()
+    _require(bool(reason), "请填写延期理由")
+    with transaction.atomic():
+        problem = Problem.objects.select_for_update().get(pk=problem.pk)
+        _open_for_rectification(problem)
+        _require(problem.deadline is not None, "该问题尚未确定整改时限，无需申请延期")
+        _require(deadline is not None and deadline > problem.deadline,
+                 f"申请延至的日期应晚于现在的整改时限（{problem.deadline:%Y年%-m月%-d日}）")  # fmt: skip
+        pending = problem.extensions.filter(status=ExtensionStatus.PENDING).exists()
+        _require(not pending, "该问题已有一份待审批的延期申请")
+        extension = DeadlineExtension.objects.create(
+            problem=problem, old_deadline=problem.deadline, requested_deadline=deadline,
+            reason=reason[:1000], requested_by=user,
+        )  # fmt: skip
+        record("extension_request", user=user, target=str(problem.appraisee),
+               summary=f"{problem.description[:30]}：申请由 {problem.deadline:%Y-%m-%d} 延至 {deadline:%Y-%m-%d}",
+               detail={"problem": problem.pk, "extension": extension.pk, "reason": reason[:500]})  # fmt: skip
+    return extension
+
+
+def do_decide_extension(
+    extension: DeadlineExtension, *, user, grant: bool, note: str = ""
+) -> DeadlineExtension:
+    """Grant (the problem's deadline moves, and 逾期 with it) or refuse, with a note when refusing."""
+    _organizer(user)
+    note = (note or "").strip()
+    _require(grant or bool(note), "不同意延期须说明理由")
+    with transaction.atomic():
+        extension = DeadlineExtension.objects.select_for_update().get(pk=extension.pk)
+        _require(extension.status == ExtensionStatus.PENDING, "该延期申请已审批")
+        problem = Problem.objects.select_for_update().get(pk=extension.problem_id)
+        _open_for_rectification(problem)
+        extension.status = ExtensionStatus.GRANTED if grant else ExtensionStatus.REFUSED
+        extension.decided_by, extension.decided_at, extension.note = user, timezone.now(), note[:300]
+        extension.save()
+        old = problem.deadline
+        detail = {"problem": problem.pk, "extension": extension.pk}
+        if grant:
+            problem.deadline = extension.requested_deadline
+            problem.save(update_fields=["deadline"])
+            detail |= {"old": {"deadline": old.isoformat() if old else None},
+                       "new": {"deadline": problem.deadline.isoformat()}}  # fmt: skip
+        said = f"同意延至 {problem.deadline:%Y-%m-%d}" if grant else f"不同意延期：{note}"
+        record("extension_decide", user=user, target=str(problem.appraisee),
+               summary=f"{problem.description[:30]}：{said}"[:500], detail=detail)  # fmt: skip
+    return extension

@@ -88,6 +88,20 @@ class MeasureForm(forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, deadline_locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if deadline_locked:
+            # Shown and sent back as it is: the deadline is the organizer's (actions.do_update_problem).
+            self.fields["deadline"].widget.attrs["readonly"] = True
+            self.fields["deadline"].help_text = "整改时限由组织部确定；如需延期，请在下方提交延期申请"
+
+
+class ExtensionForm(forms.Form):
+    deadline = forms.DateField(
+        label="申请延至", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label="延期理由", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
 
 class ProgressForm(forms.Form):
     text = forms.CharField(label="整改进展", widget=forms.Textarea(attrs={"rows": 3}))

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import can_edit, get_scoped_or_404, organizer_required, require_edit, scoped
 from pingyi.lib.downloads import attachment
+from pingyi.lib.errors import RoleCannot
 from pingyi.lib.kept import kept
 
 from . import actions
-from .forms import MeasureForm, ProgressForm
-from .models import Evidence, Problem, ProblemStatus, Review
+from .forms import ExtensionForm, MeasureForm, ProgressForm
+from .models import DeadlineExtension, Evidence, ExtensionStatus, Problem, ProblemStatus, Review
 from .views import refuse
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -29,6 +30,7 @@ def _problem_or_404(request, pk) -> Problem:
 def problem_detail(request, pk):
     problem = _problem_or_404(request, pk)
     editable = can_edit(request.user) and problem.signed_off_at is None
+    pending = problem.extensions.filter(status=ExtensionStatus.PENDING).exists()
     return render(
         request,
         "reviews/problem_detail.html",
@@ -36,7 +38,13 @@ def problem_detail(request, pk):
             "p": problem,
             "a": problem.appraisee,
             "notes": problem.notes.select_related("created_by").prefetch_related("evidence"),
-            "measure_form": kept(request, "problem_measure", MeasureForm, instance=problem)
+            "measure_form": kept(
+                request,
+                "problem_measure",
+                MeasureForm,
+                instance=problem,
+                deadline_locked=not request.user.is_organizer,
+            )
             if editable
             else None,
             "progress_form": kept(
@@ -45,6 +53,10 @@ def problem_detail(request, pk):
             if editable
             else None,
             "today": dt.date.today(),
+            "extensions": problem.extensions.select_related("requested_by", "decided_by"),
+            "extension_form": kept(request, "extension_request", ExtensionForm)
+            if editable and not request.user.is_organizer and problem.deadline and not pending
+            else None,
         },
     )
 
@@ -63,7 +75,8 @@ def problem_measure(request, pk):
         return refuse(request, reason, problem_detail, pk, 400)
     try:
         actions.do_update_problem(problem, request.user, **form.cleaned_data)
-    except actions.ReviewError as exc:
+    except (actions.ReviewError, RoleCannot) as exc:
+        # RoleCannot: a township moving the organizer's deadline; 403 on the page, with what was typed.
         return refuse(request, exc, problem_detail, pk)
     messages.success(request, "整改措施已保存")
     return redirect(_back(problem))
@@ -162,3 +175,46 @@ def dashboard(request):
         {"rows": rows, "totals": totals, "reviews": reviews, "review": review, "status": status,
          "problems": listed.order_by("deadline", "id")[:200], "statuses": ProblemStatus.choices, "today": today},
     )  # fmt: skip
+
+
+@require_POST
+def extension_request(request, pk):
+    """延期申请 by the township or county: the deadline moves only when the organizer grants it."""
+    problem = _problem_or_404(request, pk)
+    require_edit(request.user)
+    form = ExtensionForm(request.POST)
+    if not form.is_valid():
+        reason = "；".join(f"{form.fields[f].label}：{e[0]}" for f, e in form.errors.items())
+        return refuse(request, reason, problem_detail, pk, 400)
+    try:
+        actions.do_request_extension(
+            problem,
+            user=request.user,
+            deadline=form.cleaned_data["deadline"],
+            reason=form.cleaned_data["reason"],
+        )
+    except actions.ReviewError as exc:
+        return refuse(request, exc, problem_detail, pk, 400)
+    messages.success(request, "延期申请已提交，等待组织部审批")
+    return redirect(_back(problem))
+
+
+@require_POST
+@organizer_required
+def extension_decide(request, pk):
+    extension = get_scoped_or_404(
+        request.user,
+        DeadlineExtension.objects.select_related("problem"),
+        pk,
+        "problem__appraisee__unit__path",
+        "延期申请",
+    )
+    grant = "grant" in request.POST
+    try:
+        actions.do_decide_extension(
+            extension, user=request.user, grant=grant, note=request.POST.get("note", "")
+        )
+    except actions.ReviewError as exc:
+        return refuse(request, exc, problem_detail, extension.problem_id)
+    messages.success(request, "已同意延期，整改时限已更新" if grant else "已不同意延期")
+    return redirect(_back(extension.problem))

@@ -35,6 +35,8 @@ urlpatterns = [
     path("problems/<int:pk>/measure/", rectification.problem_measure, name="problem_measure"),
     path("problems/<int:pk>/progress/", rectification.problem_progress, name="problem_progress"),
     path("problems/<int:pk>/signoff/", rectification.problem_signoff, name="problem_signoff"),
+    path("problems/<int:pk>/extension/", rectification.extension_request, name="extension_request"),
+    path("extensions/<int:pk>/decide/", rectification.extension_decide, name="extension_decide"),
     path("evidence/<int:pk>/", rectification.evidence_download, name="evidence_download"),
     path("rectification/", rectification.dashboard, name="rectification"),
 ]

@@ -20,6 +20,7 @@ from django.urls.resolvers import URLResolver
 
 from pingyi.accounts.models import ApiToken, Role
 from pingyi.indicators.models import Indicator
+from pingyi.org.models import CadrePhoto
 from pingyi.reviews import actions
 from pingyi.reviews.models import Appraisee
 from pingyi.testing import make_cadre, make_city, make_personas, make_review, make_user
@@ -36,7 +37,7 @@ ROUTES = {
     "ballot_receipts": (PUBLIC, "number"), "ballot_record": (PUBLIC, "number"),
     # Anyone logged in, nothing of a unit in the address (lists are filtered by scope).
     "home": (READ, None), "account": (READ, None), "unit_tree": (READ, None), "cadre_list": (READ, None),
-    "cadre_export": (READ, None), "roster_template": (READ, None), "stats": (READ, None),
+    "cadre_export": (READ, None), "cadre_export_lrmx": (READ, None), "roster_template": (READ, None), "stats": (READ, None),
     "stats_docx": (READ, None), "stats_xlsx": (READ, None), "indicators": (READ, None),
     "indicator_catalogue": (READ, None), "indicator_table": (READ, "indicator"),
     "indicator_entry_list": (READ, None), "indicator_template": (READ, None),
@@ -74,6 +75,7 @@ ROUTES = {
     "extension_decide": (ORGANIZER, "extension"),
     # Objects of a unit: 404 outside the user's scope, like missing.
     "unit_detail": (SCOPED_READ, "unit"), "cadre_detail": (SCOPED_READ, "cadre"),
+    "cadre_lrmx": (SCOPED_READ, "cadre"), "cadre_photo": (SCOPED_READ, "cadre"),
     "indicator_profile": (SCOPED_READ, "unit"), "indicator_profile_screen": (SCOPED_READ, "unit"),
     "indicator_profile_screen_preview": (SCOPED_READ, "unit"),
     "appraisee_detail": (SCOPED_READ, "appraisee"), "appraisee_photo": (SCOPED_READ, "appraisee"),
@@ -126,6 +128,7 @@ def site():
     for side, cadre, clerk in [("own", own_cadre, people.clerk), ("other", other_cadre, people.outsider)]:
         appraisee = review.appraisees.get(cadre=cadre)
         Appraisee.objects.filter(pk=appraisee.pk).update(photo=b"\x89PNG", photo_type="image/png")
+        CadrePhoto.objects.create(cadre=cadre, content=b"\xff\xd8\xff", sha256="0" * 64)
         report = actions.do_submit_report(appraisee, clerk, text=f"{cadre.name}的述职报告")
         problem = actions.do_add_problem(
             appraisee, clerk, area="development", source="self", description="短板"

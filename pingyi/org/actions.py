@@ -6,10 +6,11 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
-from pingyi.lib import staging, yearmonth
+from pingyi.lib import bulk, staging, yearmonth
 
 from . import readers
 from .models import Assessment, Cadre, CadrePhoto, FamilyMember, Post, ResumeEntry, RosterImport, Unit
@@ -139,9 +140,7 @@ def _move_subtree(old_path: str, new_path: str, units: dict[str, Unit]):
 
 def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
     new_ops = [op for op in plan.cadres if op.status == NEW]
-    created = Cadre.objects.bulk_create(
-        [Cadre(unit=units[op.unit_code], **op.row.values) for op in new_ops], batch_size=500
-    )
+    created = _create_cadres(new_ops, units)
     posts = []
     for op, cadre in zip(new_ops, created, strict=True):
         posts += _new_posts(cadre, op.row.titles, op.row.post_start)
@@ -157,57 +156,87 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
         cadre.save()
         if op.posts_changed:
             posts += _replace_posts(cadre, op.row.titles, op.row.post_start)
-    Post.objects.bulk_create(posts, batch_size=1000)
-    rebuild_resume_entries(resumes_to_rebuild)
+    bulk.insert(
+        Post,
+        ["cadre", "unit", "title", "start", "end", "is_chief", "is_county_team"],
+        ((p.cadre_id, p.unit_id, p.title, p.start, p.end, p.is_chief, p.is_county_team) for p in posts),
+    )
+    # New cadres have nothing to clear before their 简历 lines, photo, family and appraisals go in.
+    rebuild_resume_entries(resumes_to_rebuild, new={c.pk for c in created})
+    new = {c.pk for c in created}
     _apply_lrmx([(cadre, op.row.lrmx) for op, cadre in zip(new_ops, created, strict=True)]
-                + [(op.existing, op.row.lrmx) for op in changed_ops])  # fmt: skip
+                + [(op.existing, op.row.lrmx) for op in changed_ops], new)  # fmt: skip
     _apply_assessments([(cadre, op.row.assessments) for op, cadre in zip(new_ops, created, strict=True)]
-                       + [(op.existing, op.row.assessments) for op in changed_ops])  # fmt: skip
+                       + [(op.existing, op.row.assessments) for op in changed_ops], new)  # fmt: skip
 
 
-def _apply_lrmx(pairs) -> None:
+def _create_cadres(ops, units: dict[str, Unit]) -> list[Cadre]:
+    """The new cadres, inserted in one set; returned as instances with their ids."""
+    if not ops:
+        return []
+    names = list(ops[0].row.values)
+    if any(list(op.row.values) != names for op in ops):
+        # Rows of different layouts in one import do not happen; keep the general path for them.
+        return Cadre.objects.bulk_create([Cadre(unit=units[op.unit_code], **op.row.values) for op in ops])
+    now = timezone.now()
+    # Columns the rows do not set take the model's default, as bulk_create would.
+    defaults = {
+        f.name: f.get_default()
+        for f in Cadre._meta.concrete_fields
+        if f.name not in names and f.has_default() and f.name not in ("unit", "updated_at")
+    }
+    ids = bulk.insert_returning(
+        Cadre,
+        [*names, *defaults, "unit", "updated_at"],
+        [(*op.row.values.values(), *defaults.values(), units[op.unit_code].pk, now) for op in ops],
+    )
+    created = []
+    for op, pk in zip(ops, ids, strict=True):
+        cadre = Cadre(pk=pk, unit=units[op.unit_code], updated_at=now, **defaults, **op.row.values)
+        cadre._state.adding = False
+        created.append(cadre)
+    return created
+
+
+def _apply_lrmx(pairs, new: set[int]) -> None:
     """A 任免审批表's photo (when it has one) and its family list replace what was kept."""
     pairs = [(cadre, lrmx) for cadre, lrmx in pairs if lrmx is not None]
     if not pairs:
         return
     with_photo = [(cadre, lrmx.photo) for cadre, lrmx in pairs if lrmx.photo is not None]
-    CadrePhoto.objects.filter(cadre__in=[c.pk for c, _ in with_photo]).delete()
+    CadrePhoto.objects.filter(cadre__in=[c.pk for c, _ in with_photo if c.pk not in new]).delete()
     CadrePhoto.objects.bulk_create(
         [CadrePhoto(cadre=c, content=p, sha256=hashlib.sha256(p).hexdigest()) for c, p in with_photo],
         batch_size=200,
     )
-    FamilyMember.objects.filter(cadre__in=[c.pk for c, _ in pairs]).delete()
-    FamilyMember.objects.bulk_create(
-        [
-            FamilyMember(
-                cadre=cadre, order=n, relation=m["ChengWei"][:20], name=m["XingMing"][:40],
-                birth=m["ChuShengRiQi"][:20], political_status=m["ZhengZhiMianMao"][:20],
-                work=m["GongZuoDanWeiJiZhiWu"][:200],
-            )
+    FamilyMember.objects.filter(cadre__in=[c.pk for c, _ in pairs if c.pk not in new]).delete()
+    bulk.insert(
+        FamilyMember,
+        ["cadre", "order", "relation", "name", "birth", "political_status", "work"],
+        (
+            (cadre.pk, n, m["ChengWei"], m["XingMing"], m["ChuShengRiQi"], m["ZhengZhiMianMao"],
+             m["GongZuoDanWeiJiZhiWu"])
             for cadre, lrmx in pairs
             for n, m in enumerate(lrmx.family, start=1)
-        ],
-        batch_size=1000,
+        ),
     )  # fmt: skip
 
 
-def _apply_assessments(pairs) -> None:
+def _apply_assessments(pairs, new: set[int]) -> None:
     """Set each year the file gives; years it leaves out are kept."""
     pairs = [(cadre, wanted) for cadre, wanted in pairs if wanted]
     if not pairs:
         return
     by_years = defaultdict(list)
     for cadre, wanted in pairs:
-        by_years[frozenset(year for year, _ in wanted)].append(cadre.pk)
+        if cadre.pk not in new:
+            by_years[frozenset(year for year, _ in wanted)].append(cadre.pk)
     for years, ids in by_years.items():
         Assessment.objects.filter(cadre__in=ids, year__in=years).delete()
-    Assessment.objects.bulk_create(
-        [
-            Assessment(cadre=cadre, year=year, result=result)
-            for cadre, wanted in pairs
-            for year, result in wanted
-        ],
-        batch_size=1000,
+    bulk.insert(
+        Assessment,
+        ["cadre", "year", "result"],
+        ((cadre.pk, year, result) for cadre, wanted in pairs for year, result in wanted),
     )
 
 
@@ -246,20 +275,23 @@ def _replace_posts(cadre: Cadre, titles: list[str], start: dt.date) -> list[Post
     return _new_posts(cadre, [t for t in titles if (cadre.unit_id, t) not in kept], start)
 
 
-def rebuild_resume_entries(cadres: list[Cadre]):
-    ResumeEntry.objects.filter(cadre__in=[c.pk for c in cadres if c.pk]).delete()
-    entries = []
+def rebuild_resume_entries(cadres: list[Cadre], new: set[int] = frozenset()):
+    """Parse each cadre's 简历 into its lines again; `new` cadres have none to clear first."""
+    ResumeEntry.objects.filter(cadre__in=[c.pk for c in cadres if c.pk and c.pk not in new]).delete()
+    rows = []
     for cadre in cadres:
         for line in parse_resume(cadre.resume):
-            entries.append(
-                ResumeEntry(
-                    cadre=cadre, line_no=line.line_no, raw=line.raw[:300], status=line.status,
-                    start=line.start, end=line.end, text=line.text[:300], problem=line.problem,
-                    is_township_chief=line.status == OK and is_township_chief_text(line.text),
-                    is_county_team=line.status == OK and is_county_team_text(line.text),
-                )
+            rows.append(
+                (cadre.pk, line.line_no, line.raw[:300], line.status, line.start, line.end, line.text[:300],
+                 line.problem, line.status == OK and is_township_chief_text(line.text),
+                 line.status == OK and is_county_team_text(line.text))
             )  # fmt: skip
-    ResumeEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk.insert(
+        ResumeEntry,
+        ["cadre", "line_no", "raw", "status", "start", "end", "text", "problem", "is_township_chief",
+         "is_county_team"],
+        rows,
+    )  # fmt: skip
 
 
 def do_update_cadre(cadre: Cadre, changes: dict, user, request=None) -> Cadre:

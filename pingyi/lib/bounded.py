@@ -14,6 +14,7 @@ already, the function runs in-process.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -71,6 +72,9 @@ def run(func: Callable[..., Any], *args, seconds: float = PARSE_SECONDS, memory_
 def _child(send, func, args, seconds, memory_mb):
     global _IN_CHILD
     _IN_CHILD = True
+    # Below the web workers' priority: while a file is read, ballots and pages go first.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     # On top of what the forked process already maps (a Django worker maps hundreds of MB of
     # address space it never touches), so the budget is what the parser itself may add.
     limit = _mapped_bytes() + memory_mb * 1024 * 1024

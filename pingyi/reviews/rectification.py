@@ -173,8 +173,18 @@ def dashboard(request):
         request,
         "reviews/dashboard.html",
         {"rows": rows, "totals": totals, "reviews": reviews, "review": review, "status": status,
-         "problems": listed.order_by("deadline", "id")[:200], "statuses": ProblemStatus.choices, "today": today},
+         "problems": listed.order_by("deadline", "id")[:200], "statuses": ProblemStatus.choices, "today": today,
+         "extensions": scoped(request.user, pending_extensions(), "problem__appraisee__unit__path")},
     )  # fmt: skip
+
+
+def pending_extensions():
+    """延期申请 waiting for the organizer, oldest first."""
+    return (
+        DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING)
+        .select_related("problem__appraisee__unit", "problem__appraisee__cadre", "requested_by")
+        .order_by("requested_at", "id")
+    )
 
 
 @require_POST

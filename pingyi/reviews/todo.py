@@ -8,7 +8,17 @@ from pingyi.accounts.models import Role
 from pingyi.lib.todo import Todo
 
 from . import readiness
-from .models import STAGE_ORDER, Appraisee, Problem, ProblemStatus, ReportStatus, Review, Stage
+from .models import (
+    STAGE_ORDER,
+    Appraisee,
+    DeadlineExtension,
+    ExtensionStatus,
+    Problem,
+    ProblemStatus,
+    ReportStatus,
+    Review,
+    Stage,
+)
 from .queries import awaiting_review, latest_reports, stages_allowing
 
 
@@ -40,6 +50,16 @@ def _organizer(user, today) -> list[Todo]:
     if done:
         found.append(
             Todo(f"{done} 个问题已整改完成，待审核销号", reverse("rectification"), done, key="signoff")
+        )
+    extensions = DeadlineExtension.objects.filter(status=ExtensionStatus.PENDING).count()
+    if extensions:
+        found.append(
+            Todo(
+                f"{extensions} 份延期申请待审批",
+                reverse("rectification") + "#extensions",
+                extensions,
+                key="extensions",
+            )
         )
     overdue = Problem.objects.open().overdue(today).count()
     if overdue:

@@ -143,3 +143,15 @@ def test_a_report_decision_is_audited_with_the_status_before_and_after(world):
     event = AuditEvent.objects.get(action="report_decide")
     assert event.detail["old"] == {"status": "submitted"}
     assert event.detail["new"] == {"status": "returned", "return_reason": "字数不足"}
+
+
+def test_the_organizer_is_told_of_pending_extensions_and_sees_them_within_scope(world, as_user, overdue):
+    from pingyi.lib.todo import for_user
+
+    wanted = timezone.localdate() + dt.timedelta(days=20)
+    actions.do_request_extension(overdue, user=world.people.clerk, deadline=wanted, reason="征地未完成")
+    todo = {t.key: t for t in for_user(world.people.organizer, timezone.localdate())}
+    assert todo["extensions"].text == "1 份延期申请待审批"
+    page = as_user(world.people.organizer).get(reverse("rectification")).content.decode()
+    assert "延期申请（1 份待审批）" in page and "征地未完成" in page
+    assert "征地未完成" not in as_user(world.people.outsider).get(reverse("rectification")).content.decode()

@@ -23,7 +23,7 @@ from pathlib import PurePath
 from pingyi.lib import bounded, limits
 
 MB = 1024 * 1024
-MAX_BYTES = 10 * MB
+MAX_BYTES = limits.CORPUS_MAX_BYTES
 MAX_CHARS = limits.MAX_TEXT_CHARS
 # Elements nested deeper than this are read as if they were flat: no honest page or document nests
 # so deep, and walking a thousand levels would exhaust the stack.

@@ -13,6 +13,12 @@ from io import BytesIO
 
 MB = 1024 * 1024
 
+# Upload sizes, by door. The roster and indicator workbooks' limit is the setting ROSTER_MAX_BYTES
+# (default 8 MB), which a deployment may raise for a large city.
+REPORT_MAX_BYTES = 20 * MB  # a duty report (.docx, .pdf, .txt)
+CORPUS_MAX_BYTES = 10 * MB  # a text to 查重 or a corpus text (.docx, .html, .txt)
+PHOTO_MAX_BYTES = 2 * MB  # an appraisee's photo
+
 # Time and memory for reading one file (lib/bounded.run).
 PARSE_SECONDS = 15
 PARSE_MEMORY_MB = 1024

@@ -5,7 +5,7 @@ from pathlib import PurePath
 
 from pingyi.lib import bounded, limits
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = limits.REPORT_MAX_BYTES
 EXTENSIONS = (".docx", ".pdf", ".txt")
 MIN_PDF_CHARS = 20
 

@@ -367,7 +367,7 @@ def my_appraisals(request):
     )
 
 
-MAX_PHOTO_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_BYTES = limits.PHOTO_MAX_BYTES
 PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 

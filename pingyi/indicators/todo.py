@@ -16,9 +16,10 @@ def items(user, today) -> list[Todo]:
         pending = IndicatorValue.objects.pending().values("unit", "year").distinct().count()
         if not pending:
             return []
+        values = IndicatorValue.objects.pending().count()
         return [
             Todo(
-                f"{pending} 个乡镇（街道）年度的发展指标待审核",
+                f"{pending} 个乡镇（街道）年度的发展指标待审核（{values} 项）",
                 reverse("indicator_review_list"),
                 pending,
                 key="indicators-signoff",

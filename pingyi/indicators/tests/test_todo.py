@@ -26,7 +26,7 @@ def test_entries_await_the_organizer_then_a_return_comes_back_to_the_clerk():
     people = make_personas(city)
     year = dt.date.today().year - 1  # no signed-off value yet: the year the clerk is asked for
     actions.do_enter_values(city.qingshan, year, {indicator("gdp"): Decimal("12.5")}, people.clerk)
-    assert keys(people.organizer)["indicators-signoff"].text == "1 个乡镇（街道）年度的发展指标待审核"
+    assert keys(people.organizer)["indicators-signoff"].text == "1 个乡镇（街道）年度的发展指标待审核（1 项）"
     total = Indicator.objects.active().stored().count()
     missing = keys(people.clerk)["indicators-missing"]
     assert missing.text == f"青山镇{year}年度发展指标还有 {total - 1} 项未填报"

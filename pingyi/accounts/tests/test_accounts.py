@@ -319,3 +319,26 @@ def test_only_organizers_manage_accounts(people):
     with pytest.raises(Exception, match="仅组织部管理员可以管理账号"):
         actions.do_reset_password(people.organizer, user=people.leader)
     assert ApiToken.objects.count() == 0
+
+
+def test_every_account_change_needs_the_csrf_token(people):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.organizer)
+    target = people.clerk.pk
+    for url, data in [
+        (reverse("user_create"), {"username": "csrf-user", "role": Role.CITY_LEADER}),
+        (reverse("user_edit", args=[target]), {"username": "clerk", "role": Role.CITY_LEADER}),
+        (reverse("user_reset", args=[target]), {}),
+        (reverse("user_disable", args=[target]), {}),
+        (reverse("users_bulk"), {"pattern": "{code}"}),
+    ]:
+        assert client.post(url, data).status_code == 403, url
+    api = client.post("/api/v1/users/bulk", {}, content_type="application/json")
+    assert api.status_code == 403 and "CSRF" in api.json()["detail"]
+    people.clerk.refresh_from_db()
+    assert (
+        people.clerk.is_active
+        and people.clerk.check_password(PASSWORD)
+        and people.clerk.role == Role.TOWNSHIP_CLERK
+    )
+    assert User.objects.count() == 5

@@ -270,3 +270,16 @@ def test_import_lrmx_command_reports_problems_and_writes_nothing(tmp_path):
     with pytest.raises(CommandError, match="未导入任何数据"):
         call_command("import_lrmx", str(tmp_path), stdout=io.StringIO(), stderr=io.StringIO())
     assert not Cadre.objects.exists()
+
+
+def test_the_demo_loads_a_few_cadres_from_lrmx_files_with_photos():
+    call_command("load_demo", stdout=io.StringIO())
+    photos = list(CadrePhoto.objects.select_related("cadre"))
+    assert len(photos) >= 3
+    assert all(bytes(p.content).startswith(b"\xff\xd8") for p in photos)
+    assert all(p.cadre.family.exists() and p.cadre.lrmx_fields.get("JianKangZhuangKuang") for p in photos)
+    before = snapshot()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert f"未变 {len(photos)}" in out.getvalue()
+    assert snapshot() == before

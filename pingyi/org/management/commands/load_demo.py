@@ -8,7 +8,9 @@ from pingyi.accounts.models import Role, User
 from pingyi.lib import demo_clock, xlsx
 from pingyi.org.actions import do_import_roster
 from pingyi.org.demo_data import build_demo_city
+from pingyi.org.demo_lrmx import demo_lrmx_files
 from pingyi.org.models import Unit
+from pingyi.org.readers.lrmx import pack
 from pingyi.org.roster import CADRE_COLUMNS, CADRE_SHEET, UNIT_COLUMNS, UNIT_SHEET
 
 DEMO_PASSWORD = "pingyi-demo"
@@ -57,6 +59,13 @@ class Command(BaseCommand):
         for sheet, c in plan.counts().items():
             self.stdout.write(f"{sheet}：新增 {c['new']}，修改 {c['changed']}，未变 {c['unchanged']}")
         users = demo_users()
+        township = users[-1][3]
+        if township is not None:
+            # A few records arrive as 任免审批表 files (photos, family), as real ones do.
+            nearby = Unit.objects.townships().filter(parent=township.parent_id).order_by("code")[:2]
+            files = demo_lrmx_files(list(nearby))
+            c = do_import_roster(pack(files), None, filename="示例任免审批表.zip").counts()["干部名册"]
+            self.stdout.write(f"任免审批表 {len(files)} 份：修改 {c['changed']}，未变 {c['unchanged']}")
         for username, full_name, role, unit in users:
             user, _ = User.objects.get_or_create(username=username)
             user.full_name, user.role, user.unit = full_name, role, unit

@@ -70,6 +70,7 @@ bench: install system
 	$(PY) bench/cohort_stats.py
 	$(PY) bench/tally.py
 	$(PY) bench/ballots_load.py
+	$(PY) bench/accounts_bulk.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache screenshots

@@ -87,7 +87,7 @@ register_actions(
 )
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,149}$")
-AUDITED = ("username", "full_name", "role", "unit", "is_active")
+AUDITED = {"username": "用户名", "full_name": "姓名", "role": "角色", "unit": "所属单位", "is_active": "状态"}
 
 
 class AccountError(DomainError):
@@ -200,7 +200,7 @@ def do_update_user(account: User, *, user, request=None, **changes) -> User:
         if changed:
             record(
                 "account_edit", request=request, user=user, target=account.username,
-                summary="；".join(f"{k}：{old} → {new}" for k, (old, new) in changed.items())[:500],
+                summary="；".join(f"{AUDITED[k]}：{old or '—'} → {new or '—'}" for k, (old, new) in changed.items())[:500],
                 detail={"old": {k: v[0] for k, v in changed.items()}, "new": {k: v[1] for k, v in changed.items()}},
             )  # fmt: skip
     return account

@@ -466,7 +466,7 @@ def do_add_progress(problem: Problem, user, *, text: str, status: str, files=())
             "problem_progress",
             user=user,
             target=str(problem.appraisee),
-            summary=f"{problem.get_status_display()}：{text[:40]}",
+            summary=f"{ProblemStatus(old_status).label} → {problem.get_status_display()}：{text[:40]}",
             detail={"problem": problem.pk, "old": {"status": old_status}, "new": {"status": status}},
         )
     return note
@@ -680,7 +680,8 @@ def do_decide_extension(
             problem.save(update_fields=["deadline"])
             detail |= {"old": {"deadline": old.isoformat() if old else None},
                        "new": {"deadline": problem.deadline.isoformat()}}  # fmt: skip
-        said = f"同意延至 {problem.deadline:%Y-%m-%d}" if grant else f"不同意延期：{note}"
+        was = f"{old:%Y-%m-%d}" if old else "—"
+        said = f"同意延期，整改时限 {was} → {problem.deadline:%Y-%m-%d}" if grant else f"不同意延期：{note}"
         record("extension_decide", user=user, target=str(problem.appraisee),
                summary=f"{problem.description[:30]}：{said}"[:500], detail=detail)  # fmt: skip
     return extension

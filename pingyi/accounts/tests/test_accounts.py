@@ -136,6 +136,7 @@ def test_an_edit_is_audited_with_its_old_and_new_values(city, people):
     event = AuditEvent.objects.get(action="account_edit")
     assert event.detail["old"] == {"full_name": "clerk", "unit": "379901101000 青山镇"}
     assert event.detail["new"] == {"full_name": "李强", "unit": "379901001000 文昌街道"}
+    assert event.summary == "姓名：clerk → 李强；所属单位：379901101000 青山镇 → 379901001000 文昌街道"
 
 
 def test_a_disabled_account_is_logged_out_at_once_and_its_token_stops(people):

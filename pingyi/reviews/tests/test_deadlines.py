@@ -86,6 +86,7 @@ def test_an_extension_granted_moves_the_deadline_and_the_overdue_mark_with_it(wo
     event = AuditEvent.objects.get(action="extension_decide")
     assert event.detail["old"] == {"deadline": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}
     assert event.detail["new"] == {"deadline": wanted.isoformat()}
+    assert f"整改时限 {event.detail['old']['deadline']} → {wanted.isoformat()}" in event.summary
     assert AuditEvent.objects.get(action="extension_request").detail["reason"] == "项目审批未完成"
 
 
@@ -133,6 +134,7 @@ def test_the_organizer_sets_the_deadline_and_the_audit_log_keeps_old_and_new(wor
     actions.do_add_progress(overdue, world.people.clerk, text="已完成", status="done")
     progress = AuditEvent.objects.get(action="problem_progress")
     assert (progress.detail["old"], progress.detail["new"]) == ({"status": "not_started"}, {"status": "done"})
+    assert progress.summary == "未开始 → 已完成：已完成"
     assert Problem.objects.get(pk=overdue.pk).status == "done"
 
 

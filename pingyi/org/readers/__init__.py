@@ -40,7 +40,7 @@ UNRECOGNISED = (
 
 def targets(layout: str, sheet: str) -> list[str]:
     if layout == "extract":
-        return sorted(set(extract.LOOKUPS.get(_extract_sheet(sheet), LOOKUP).values()), key=str)
+        return list(dict.fromkeys(extract.LOOKUPS.get(_extract_sheet(sheet), LOOKUP).values()))
     return CADRE_TARGETS
 
 

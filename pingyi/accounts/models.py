@@ -47,7 +47,13 @@ class User(AbstractUser):
 
 class ApiTokenQuerySet(models.QuerySet):
     def lookup(self, plain: str):
-        return self.filter(key_hash=ApiToken.hash(plain), user__is_active=True).select_related("user").first()
+        # Neither a disabled account's tokens nor those of one that must first change an initial
+        # password (new, or reset by an organizer) open anything.
+        return (
+            self.filter(key_hash=ApiToken.hash(plain), user__is_active=True, user__must_change_password=False)
+            .select_related("user")
+            .first()
+        )
 
 
 class ApiToken(models.Model):

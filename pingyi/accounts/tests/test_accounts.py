@@ -165,10 +165,18 @@ def test_an_organizer_cannot_disable_or_demote_themselves(people):
 
 def test_a_reset_ends_every_session_of_the_account_and_forces_a_new_password(people):
     clerk = as_user(people.clerk)
+    _token, plain = actions.do_create_token(people.clerk, "脚本")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    assert Client().get("/api/v1/cadres", **bearer).status_code == 200
     as_user(people.organizer).post(reverse("user_reset", args=[people.clerk.pk]))
     assert clerk.get(reverse("cadre_list"))["Location"].startswith(reverse("login"))
     assert login(Client(), "clerk", PASSWORD).status_code == 400
     assert AuditEvent.objects.filter(action="account_reset", target="clerk").exists()
+    # The token waits for the new password too.
+    assert Client().get("/api/v1/cadres", **bearer).status_code == 401
+    people.clerk.refresh_from_db()
+    actions.do_change_password(people.clerk, user=people.clerk, new_password=NEW_PASSWORD)
+    assert Client().get("/api/v1/cadres", **bearer).status_code == 200
 
 
 def test_changing_ones_password_ends_the_other_sessions_and_rotates_this_one(people):

@@ -331,9 +331,14 @@ def do_create_for_units(*, user, pattern: str = DEFAULT_PATTERN, request=None) -
                 problems.append(f"{unit.name}（{unit.code}）：用户名「{name}」与{names[name.casefold()]}重复")
             names[name.casefold()] = unit.name
         # Case-insensitive, as _check_free: a city has hundreds of accounts, not millions.
-        existing = {u.casefold(): u for u in User.objects.values_list("username", flat=True)}
-        taken = {key: existing[key] for key in names if key in existing}
-        problems += [f"{names[key]}：用户名「{name}」已被使用" for key, name in taken.items()]
+        existing = {
+            u.casefold(): (u, active) for u, active in User.objects.values_list("username", "is_active")
+        }
+        for key in names:
+            if key in existing:
+                name, active = existing[key]
+                whose = "已被使用" if active else "属于一个已停用的账号（可在账号管理中启用并重置密码）"
+                problems.append(f"{names[key]}：用户名「{name}」{whose}")
         _require(not problems, "未创建任何账号：" + "；".join(problems))
         issued = []
         for unit, role in wanted:

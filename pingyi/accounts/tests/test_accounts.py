@@ -250,6 +250,12 @@ def test_bulk_creation_refuses_the_whole_batch_when_a_name_is_taken(city, people
     assert response.status_code == 400
     assert "文昌街道：用户名「379901001000」已被使用" in response.content.decode()
     assert not User.objects.filter(username="379902000000").exists()
+    # When the name belongs to a disabled account, the organizer is told to enable that one again.
+    actions.do_set_active(User.objects.get(username="379901001000"), user=people.organizer, active=False)
+    again = as_user(people.organizer).post(reverse("users_bulk"), {"pattern": "{code}"})
+    assert (
+        "用户名「379901001000」属于一个已停用的账号（可在账号管理中启用并重置密码）" in again.content.decode()
+    )
     bad = as_user(people.organizer).post(reverse("users_bulk"), {"pattern": "clerk"})
     assert bad.status_code == 400 and "须含 {code}" in bad.content.decode()
 

@@ -124,6 +124,7 @@ def run_layout(layout: str, units, cadres, args) -> dict:
     from django.conf import settings
     from django.db import transaction
 
+    from pingyi.lib import bounded
     from pingyi.org import actions, readers
     from pingyi.org.models import Cadre, Post, ResumeEntry, Unit
     from pingyi.org.roster_plan import plan_roster
@@ -140,7 +141,10 @@ def run_layout(layout: str, units, cadres, args) -> dict:
         profiler.enable()
     phases = {}
     t0 = time.perf_counter()
-    parsed = readers.read_any(data, settings.ROSTER_MAX_BYTES)
+    # As actions.plan_import does: in a child with a time and memory budget (lib/bounded),
+    # unless profiling, which must see the reading in this process.
+    read = (lambda *a: readers.read_any(*a)) if profiler else (lambda *a: bounded.run(readers.read_any, *a))
+    parsed = read(data, settings.ROSTER_MAX_BYTES, None)
     phases["read"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     plan = plan_roster(parsed, None)

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
-from pingyi.lib import bulk, staging, yearmonth
+from pingyi.lib import bounded, bulk, staging, yearmonth
+from pingyi.lib.xlsx import WorkbookError
 
 from . import readers
 from .models import Assessment, Cadre, CadrePhoto, FamilyMember, Post, ResumeEntry, RosterImport, Unit
@@ -40,7 +41,12 @@ def import_scope(user) -> Unit | None:
 def plan_import(data: bytes, user, overrides: dict | None = None) -> RosterPlan:
     """Raises xlsx.WorkbookError for an unreadable file. Any layout of `readers`; `overrides`
     corrects how the file's columns were placed (sheet -> column letter -> our column)."""
-    parsed = readers.read_any(data, settings.ROSTER_MAX_BYTES, overrides)
+    # Any layout is read in a child with a time and memory budget (lib/bounded): .xls and .lrmx
+    # files can be honest about their size and still take long to read.
+    try:
+        parsed = bounded.run(readers.read_any, data, settings.ROSTER_MAX_BYTES, overrides)
+    except bounded.BudgetExceeded as exc:
+        raise WorkbookError(str(exc)) from None
     return plan_roster(parsed, import_scope(user))
 
 

@@ -83,6 +83,16 @@ class MappingError(WorkbookError):
         super().__init__(message)
         self.details = {"layout": layout, "mappings": [m.as_json() for m in mappings]}
 
+    def __reduce__(self):
+        # Read in a child process (lib/bounded), it must cross back whole.
+        return _mapping_error, (str(self), self.details)
+
+
+def _mapping_error(message: str, details: dict) -> MappingError:
+    error = MappingError(message, details["layout"], [])
+    error.details = details
+    return error
+
 
 def _read_other(book: grids.Book, overrides: dict, parsed: ParsedRoster, mappings: list) -> None:
     if extract.is_extract(book):

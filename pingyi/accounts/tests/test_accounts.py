@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -198,15 +200,17 @@ def test_changing_ones_password_ends_the_other_sessions_and_rotates_this_one(peo
     assert wrong.status_code == 400 and "当前密码不正确" in wrong.content.decode()
 
 
-def test_login_rotates_the_session_key():
-    make_personas(make_city())
+def test_login_rotates_the_session_key(people):
+    # A session planted before the login (session fixation) is not the one the login continues.
     client = Client()
-    client.get(reverse("login"))
-    client.session["probe"] = 1
-    before = client.cookies.get("sessionid")
-    login(client, "clerk", PASSWORD)
-    after = client.cookies["sessionid"].value
-    assert before is None or before.value != after
+    planted = client.session
+    planted["probe"] = 1
+    planted.save()
+    client.cookies[settings.SESSION_COOKIE_NAME] = planted.session_key
+    assert login(client, "clerk", PASSWORD).status_code == 302
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != planted.session_key and client.session["probe"] == 1  # kept, under a new key
+    assert not SessionStore().exists(planted.session_key)
 
 
 def test_password_changes_need_the_csrf_token(people):

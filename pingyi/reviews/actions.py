@@ -82,12 +82,9 @@ def _in_scope(user, appraisee: Appraisee):
     _require(root is None or appraisee.unit.path.startswith(root.path), "该述职人不在您的管理范围内")
 
 
-def _stage_between(review: Review, first: str, last: str, what: str):
-    index = review.stage_index()
-    _require(
-        STAGE_ORDER.index(Stage(first)) <= index <= STAGE_ORDER.index(Stage(last)),
-        f"本期处于「{review.get_stage_display()}」阶段，不能{what}",
-    )
+def _allowed(review: Review, action: str, what: str):
+    """The stage window of `action` (models.STAGE_WINDOWS, also asked by views and templates)."""
+    _require(review.allows(action), f"本期处于「{review.get_stage_display()}」阶段，不能{what}")
 
 
 def _locked(review: Review) -> Review:
@@ -113,7 +110,7 @@ def do_update_review(review: Review, user, **fields) -> Review:
     _organizer(user)
     with transaction.atomic():
         review = _locked(review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "修改会议安排（会议开始后冻结）")
+        _allowed(review, "edit_arrangements", "修改会议安排（会议开始后冻结）")
         for name, value in fields.items():
             setattr(review, name, value)
         review.save()
@@ -208,7 +205,7 @@ def do_add_appraisee(review: Review, cadre: Cadre, user) -> Appraisee:
     _organizer(user)
     with transaction.atomic():
         review = _locked(review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        _allowed(review, "change_appraisees", "调整述职人（会议开始后冻结）")
         _require(not review.appraisees.filter(cadre=cadre).exists(), f"{cadre.name}已是本期述职人")
         posts = _chief_post(cadre)
         unit = posts[0].unit if posts else cadre.unit
@@ -223,7 +220,7 @@ def do_remove_appraisee(appraisee: Appraisee, user):
     _organizer(user)
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        _allowed(review, "change_appraisees", "调整述职人（会议开始后冻结）")
         _require(not appraisee.reports.exists(), "该述职人已提交述职报告，不能移除")
         name = appraisee.cadre.name
         appraisee.delete()
@@ -236,7 +233,7 @@ def do_move_appraisee(appraisee: Appraisee, user, step: int):
     _organizer(user)
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整发言顺序（会议开始后冻结）")
+        _allowed(review, "change_appraisees", "调整发言顺序（会议开始后冻结）")
         order = list(review.appraisees.order_by("order"))
         i = next(n for n, a in enumerate(order) if a.pk == appraisee.pk)
         j = i + step
@@ -255,7 +252,7 @@ def do_set_appraisee(appraisee: Appraisee, user, *, minutes=None, photo: bytes |
     _organizer(user)
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "修改述职人信息（会议开始后冻结）")
+        _allowed(review, "change_appraisees", "修改述职人信息（会议开始后冻结）")
         appraisee.minutes = minutes
         if photo is not None:
             appraisee.photo, appraisee.photo_type = photo, photo_type
@@ -278,7 +275,7 @@ def do_submit_report(
     _require(bool(text), "述职报告内容为空")
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.REPORTING, Stage.MEETING, "提交述职报告")
+        _allowed(review, "submit_report", "提交述职报告")
         last = appraisee.reports.order_by("-version").first()
         _require(last is None or last.status != ReportStatus.ACCEPTED, "述职报告已审核通过，不能再提交新版本")
         now = timezone.now()
@@ -350,7 +347,7 @@ def do_decide_report(report: DutyReport, user, *, accept: bool, reason: str = ""
     _organizer(user)
     with transaction.atomic():
         review = _locked(report.appraisee.review)
-        _stage_between(review, Stage.REPORTING, Stage.APPRAISAL, "审核述职报告")
+        _allowed(review, "decide_report", "审核述职报告")
         report = DutyReport.objects.select_for_update().get(pk=report.pk)
         _require(report.status == ReportStatus.SUBMITTED, "该版本已审核")
         latest = report.appraisee.reports.order_by("-version").first()
@@ -376,7 +373,7 @@ def do_add_remark(appraisee: Appraisee, user, *, speaker: str, text: str) -> Rem
     _require(bool(speaker.strip() and text.strip()), "请填写点评人和点评内容")
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.MEETING, Stage.PUBLISHED, "添加点评")
+        _allowed(review, "add_remark", "添加点评")
         remark = Remark.objects.create(
             appraisee=appraisee, speaker=speaker.strip()[:60], text=text.strip(), created_by=user
         )
@@ -389,7 +386,7 @@ def do_add_problem(appraisee: Appraisee, user, **fields) -> Problem:
     _require(bool(fields.get("description", "").strip()), "请填写问题描述")
     with transaction.atomic():
         review = _locked(appraisee.review)
-        _stage_between(review, Stage.REPORTING, Stage.PUBLISHED, "添加问题")
+        _allowed(review, "add_problem", "添加问题")
         problem = Problem.objects.create(appraisee=appraisee, **fields)
         record("problem_add", user=user, target=str(appraisee), summary=problem.description[:60],
                detail={"problem": problem.pk, "new": _problem_values(problem)})  # fmt: skip
@@ -573,7 +570,7 @@ def do_add_appraisees(review: Review, cadres, *, user) -> list[Appraisee]:
     _require(bool(cadres), "请至少选择一位述职人")
     with transaction.atomic():
         review = _locked(review)
-        _stage_between(review, Stage.PREPARING, Stage.REPORTING, "调整述职人（会议开始后冻结）")
+        _allowed(review, "change_appraisees", "调整述职人（会议开始后冻结）")
         taken = set(review.appraisees.values_list("cadre_id", flat=True))
         order = review.appraisees.aggregate(n=Max("order"))["n"] or 0
         added = []

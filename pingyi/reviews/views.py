@@ -30,7 +30,7 @@ from pingyi.lib.kept import kept, posted_to
 from . import actions
 from .extract import ExtractError, report_text
 from .forms import AppraiseeForm, MeasureForm, ProblemForm, RemarkForm, ReportForm, ReviewForm
-from .models import STAGE_ORDER, Appraisee, DutyReport, Problem, Review, Stage
+from .models import STAGE_ORDER, STAGE_WINDOWS, Appraisee, DutyReport, Problem, Review, Stage
 
 
 def get_review_or_404(request, pk) -> Review:
@@ -139,7 +139,7 @@ def review_detail(request, pk):
             a.check = checks.get(a.pk)
             a.check_stale = a.check is not None and a.check.is_stale(version)
     candidates = None
-    if request.user.is_organizer and not review.at_least(Stage.MEETING):
+    if request.user.is_organizer and review.allows("change_appraisees"):
         taken = review.appraisees.values("cadre_id")
         candidates = AppraiseeForm(
             None,
@@ -163,6 +163,7 @@ def review_detail(request, pk):
             if 0 < index < STAGE_ORDER.index(Stage.APPRAISAL)
             else None,
             "history": review.stage_changes.select_related("by"),
+            "allows": {name: review.allows(name) for name in STAGE_WINDOWS},
             "can_accept": request.user.is_organizer
             and review.allows("decide_report")
             and any(a.versions and a.versions[0].status == "submitted" for a in appraisees),
@@ -233,7 +234,7 @@ def appraisee_detail(request, pk):
             "decide_typed": request.POST if posted_to(request, "report_decide") else {},
             "settings_typed": request.POST if posted_to(request, "appraisee_settings") else {},
             "measure_form": MeasureForm,
-            "settings_open": request.user.is_organizer and not review.at_least(Stage.MEETING),
+            "settings_open": request.user.is_organizer and review.allows("change_appraisees"),
             "feedback_ready": review.allows("feedback_sheet"),  # it carries the results
         },
     )  # fmt: skip

@@ -4,6 +4,8 @@ Initial passwords exist only in the response that follows their creation: they a
 organizer's session until printed (the 账号通知单 PDF and the workbook) and then cleared.
 """
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,14 +23,23 @@ from .forms import AccountForm, BulkForm, ImportForm
 from .models import Role, User
 
 ISSUED = "issued_accounts"
+# Initial passwords stay in the session (the database) only this long, printed or not.
+ISSUED_SECONDS = 30 * 60
 
 
 def _keep_issued(request, issued: list[actions.Issued]):
-    request.session[ISSUED] = [{"id": i.user.pk, "password": i.password} for i in issued]
+    request.session[ISSUED] = {
+        "at": time.time(),
+        "accounts": [{"id": i.user.pk, "password": i.password} for i in issued],
+    }
 
 
 def _issued(request) -> list[actions.Issued]:
-    kept = request.session.get(ISSUED) or []
+    held = request.session.get(ISSUED) or {}
+    if not held or time.time() - held.get("at", 0) > ISSUED_SECONDS:
+        request.session.pop(ISSUED, None)
+        return []
+    kept = held["accounts"]
     users = User.objects.select_related("unit", "unit__parent").in_bulk([k["id"] for k in kept])
     return [actions.Issued(users[k["id"]], k["password"]) for k in kept if k["id"] in users]
 
@@ -64,7 +75,7 @@ def user_list(request):
             "state": state,
             "q": query,
             "missing": len(actions.missing_accounts()),
-            "issued_waiting": bool(request.session.get(ISSUED)),
+            "issued_waiting": bool(_issued(request)),
         },
     )
 

@@ -70,6 +70,14 @@ def test_an_organizer_creates_an_account_whose_password_is_shown_once_and_change
     assert account.must_change_password and account.unit == city.qingshan and account.full_name == "王芳"
     initial = passwords["qs-clerk"]
 
+    # Kept 30 minutes at most, printed or not.
+    session = organizer.session
+    session["issued_accounts"]["at"] -= 31 * 60
+    session.save()
+    assert initial not in organizer.get(reverse("user_issued")).content.decode()
+    assert "issued_accounts" not in organizer.session
+    organizer.post(reverse("user_reset", args=[account.pk]))
+    initial = issued_on_page(organizer)["qs-clerk"]
     # Once: cleared, the password is nowhere to be read again.
     organizer.post(reverse("user_issued"))
     assert initial not in organizer.get(reverse("user_issued")).content.decode()

@@ -119,6 +119,9 @@ def problem_progress(request, pk):
 @organizer_required
 def problem_signoff(request, pk):
     problem = _problem_or_404(request, pk)
+    if request.POST.get("confirm") != "1":
+        # 销号 closes the problem for good: never one click.
+        return refuse(request, "销号后不能撤销，请先勾选“已核实整改完成情况”再销号", problem_detail, pk, 400)
     try:
         actions.do_sign_off(problem, request.user)
     except actions.ReviewError as exc:

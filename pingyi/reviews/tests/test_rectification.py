@@ -41,7 +41,7 @@ def test_progress_notes_with_evidence_and_the_organizers_sign_off(world, as_user
     too_big = clerk.post(url, {"text": "附件太大", "status": "in_progress",
                                "evidence": SimpleUploadedFile("大.pdf", b"0" * (10 * 1024 * 1024 + 1))})  # fmt: skip
     assert too_big.status_code == 400 and "超过10 MB" in too_big.content.decode()
-    early = organizer.post(reverse("problem_signoff", args=[late.pk]))
+    early = organizer.post(reverse("problem_signoff", args=[late.pk]), {"confirm": "1"})
     assert early.status_code == 409 and "整改完成后才能销号" in early.content.decode()
     clerk.post(
         url,
@@ -58,7 +58,11 @@ def test_progress_notes_with_evidence_and_the_organizers_sign_off(world, as_user
     assert late.status == "done" and late.status_label == "已完成"
     assert [e.filename for e in late.notes.get().evidence.all()] == ["合同.pdf", "照片.jpg"]
     assert as_user(world.people.clerk).post(reverse("problem_signoff", args=[late.pk])).status_code == 403
-    organizer.post(reverse("problem_signoff", args=[late.pk]))
+    unconfirmed = organizer.post(reverse("problem_signoff", args=[late.pk]))
+    assert unconfirmed.status_code == 400 and "销号后不能撤销" in unconfirmed.content.decode()
+    late.refresh_from_db()
+    assert late.signed_off_at is None  # one click closes nothing
+    organizer.post(reverse("problem_signoff", args=[late.pk]), {"confirm": "1"})
     late.refresh_from_db()
     assert late.signed_off_by == world.people.organizer
     closed = clerk.post(url, {"text": "再改", "status": "in_progress"})

@@ -15,8 +15,10 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# Behind nginx terminating TLS.
+# Behind nginx terminating TLS, gunicorn listening on 127.0.0.1 only (gunicorn.conf.py): nginx's
+# X-Forwarded-Proto and X-Real-IP are believed. PINGYI_BEHIND_PROXY=0 if the server faces clients itself.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+BEHIND_PROXY = env_bool("PINGYI_BEHIND_PROXY", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

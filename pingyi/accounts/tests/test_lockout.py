@@ -1,5 +1,9 @@
 """The login lockout holds against other spellings of a name and against a forged address header."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -80,3 +84,20 @@ def test_a_malformed_address_header_is_ignored_not_an_error():
     response = attempt("clerk", "wrong", ip="127.0.0.1", HTTP_X_REAL_IP="not-an-address'; --")
     assert response.status_code == 400
     assert LoginFailure.objects.get().ip == "127.0.0.1"
+
+
+@pytest.mark.parametrize("setting, believed", [(None, "True"), ("0", "False")])
+def test_production_believes_nginx_as_deployed_unless_told_it_faces_clients_itself(setting, believed):
+    environment = {k: v for k, v in os.environ.items() if k != "PINGYI_BEHIND_PROXY"}
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "pingyi.settings.production",
+        "SECRET_KEY": "test-only-" + "k" * 50,
+        "ALLOWED_HOSTS": "pingyi.example",
+    }
+    if setting is not None:
+        environment["PINGYI_BEHIND_PROXY"] = setting
+    code = "import django; django.setup(); from django.conf import settings; print(settings.BEHIND_PROXY)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == believed

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from pingyi.accounts import actions, workbook
+from pingyi.accounts import actions, credentials, workbook
 from pingyi.accounts.models import ApiToken, Role, User
 from pingyi.audit.models import AuditEvent
 from pingyi.lib import xlsx
@@ -277,11 +277,6 @@ def test_the_slips_have_one_slip_per_person_with_username_and_password(city, peo
         make_unit(f"3799021{n:02d}000", f"测试{n}镇", "镇", city.west)
     issued = actions.do_create_for_units(user=people.organizer)
     assert len(issued) == 11
-    client = as_user(people.organizer)
-    client.post(reverse("users_bulk"))  # nothing left: the session holds none
-    client.session  # noqa: B018
-    from pingyi.accounts import credentials
-
     pdf = PdfReader(
         io.BytesIO(
             credentials.slips_pdf(

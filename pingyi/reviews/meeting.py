@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from pingyi.accounts.access import organizer_required, scoped, sees_whole_city
+from pingyi.org.models import CadrePhoto
 
 from . import actions
 from .views import get_appraisee_or_404, get_review_or_404
@@ -69,6 +70,11 @@ def state(request, pk):
 
 def photo(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
-    if not appraisee.photo:
+    if appraisee.photo:
+        return HttpResponse(bytes(appraisee.photo), content_type=appraisee.photo_type or "image/jpeg")
+    # Without a photo of its own, the one from the cadre's 任免审批表 (.lrmx).
+    kept = CadrePhoto.objects.filter(cadre_id=appraisee.cadre_id).first()
+    if kept is None:
         return HttpResponse(status=404)
-    return HttpResponse(bytes(appraisee.photo), content_type=appraisee.photo_type or "image/jpeg")
+    content = bytes(kept.content)
+    return HttpResponse(content, content_type="image/png" if content.startswith(b"\x89PNG") else "image/jpeg")

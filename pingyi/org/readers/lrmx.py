@@ -23,6 +23,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
+from pingyi.lib import limits
 from pingyi.lib.xlsx import CellProblem, WorkbookError
 
 from ..resume import OK, parse_resume
@@ -215,10 +216,34 @@ def _photo(text: str, problem) -> bytes | None:
     if len(data) > MAX_PHOTO_BYTES:
         problem("ZhaoPian", "照片过大（超过 2 MB）")
         return None
-    if not (data.startswith(b"\xff\xd8") or data.startswith(b"\x89PNG")):
-        problem("ZhaoPian", "照片不是 JPEG 图片")
+    reason = _image_problem(data)
+    if reason:
+        problem("ZhaoPian", reason)
         return None
     return data
+
+
+def _image_problem(data: bytes) -> str | None:
+    """Why the photo cannot be kept: not a JPEG or PNG, or more pixels than any photo has (a small
+    file can declare billions, which every browser showing the page would decode)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                if image.width * image.height > limits.MAX_IMAGE_PIXELS:
+                    return f"照片的像素尺寸过大（{image.width}×{image.height}），上限为 {limits.MAX_IMAGE_PIXELS // 10000} 万像素"
+                if image.format not in ("JPEG", "PNG"):
+                    return "照片不是 JPEG 图片"
+                image.verify()
+    except Image.DecompressionBombError:
+        return f"照片的像素尺寸过大，上限为 {limits.MAX_IMAGE_PIXELS // 10000} 万像素"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return "照片不是 JPEG 图片"
+    return None
 
 
 FAMILY_LIMITS = {"ChengWei": 20, "XingMing": 40, "ChuShengRiQi": 20, "ZhengZhiMianMao": 20,

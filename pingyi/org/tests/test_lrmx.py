@@ -283,3 +283,54 @@ def test_the_demo_loads_a_few_cadres_from_lrmx_files_with_photos():
     call_command("load_demo", stdout=out)
     assert f"未变 {len(photos)}" in out.getvalue()
     assert snapshot() == before
+
+
+def test_a_photo_declaring_billions_of_pixels_or_not_an_image_is_refused():
+    import base64
+    import struct
+    import zlib
+
+    make_city()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    # A tiny PNG whose header declares 81 million pixels.
+    header = struct.pack(">IIBBBBB", 9_000, 9_000, 8, 2, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+    good = lrmx_file(people()[0]).decode("utf-8-sig")
+    start, end = good.index("<ZhaoPian>") + 10, good.index("</ZhaoPian>")
+    huge = good[:start] + base64.b64encode(png).decode() + good[end:]
+    text = good[:start] + base64.b64encode(b"GIF89a not a photo").decode() + good[end:]
+    found = _problems([("大图.lrmx", huge.encode()), ("非图.lrmx", text.encode())])
+    assert (
+        "大图.lrmx",
+        "照片（ZhaoPian）",
+        "照片的像素尺寸过大（9000×9000），上限为 4000 万像素",
+    ) in found
+    assert ("非图.lrmx", "照片（ZhaoPian）", "照片不是 JPEG 图片") in found
+
+
+def test_the_big_screen_shows_the_lrmx_photo_of_a_speaker_without_one(client):
+    from pingyi.reviews import actions as review_actions
+    from pingyi.testing import make_review
+
+    city = make_city()
+    staff = make_personas(city)
+    do_import_roster(lrmx.pack([("王.lrmx", lrmx_file(people()[0]))]), None)
+    wang = Cadre.objects.get(name="王建国")
+    review = make_review(staff.organizer, stage="reporting", appraisees=[wang])
+    appraisee = review.appraisees.get()
+    client.force_login(staff.organizer)
+    from django.urls import reverse
+
+    shown = client.get(reverse("appraisee_photo", args=[appraisee.pk]))
+    assert shown.status_code == 200 and shown.content == photo_jpeg(0)
+    review_actions.do_move_stage(review, staff.organizer, "meeting")
+    review = review_actions.do_meeting(review, staff.organizer, "start")
+    assert review_actions.meeting_state(review)["current"]["has_photo"]

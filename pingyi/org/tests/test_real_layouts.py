@@ -315,3 +315,32 @@ def test_a_block_roster_uploaded_on_the_web_shows_its_layout_and_columns(client)
     assert "干部管理信息系统导出，按单位分块" in html
     assert "全日制教育 学历" in html and "表头在第 2–3 行" in html
     assert "王建国（青山镇）" in html
+
+
+def test_a_rejected_upload_kept_for_correction_can_be_discarded(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.org.models import RosterImport
+    from pingyi.testing import make_personas
+
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    rows = [
+        {**people()[0], "单位": "东城区/白云镇"}
+    ]  # an unknown unit: rejected, but columns may be placed again
+    page = client.post("/roster/", {"file": SimpleUploadedFile("名册.xls", block_xls(rows))}, follow=True)
+    assert page.status_code == 400 and "放弃（不再保留此文件）" in page.content.decode()
+    staged = RosterImport.objects.get()
+    assert bytes(staged.content)
+    client.post(f"/roster/{staged.pk}/confirm/", {"discard": "1"})
+    staged.refresh_from_db()
+    assert staged.status == "discarded" and bytes(staged.content) == b""
+
+
+def test_the_command_reads_the_vendors_xls_and_names_the_layout(tmp_path):
+    make_city()
+    path = tmp_path / "干部名册.xls"
+    path.write_bytes(block_xls(people()))
+    out = io.StringIO()
+    call_command("import_roster", str(path), stdout=out)
+    assert "干部管理信息系统导出" in out.getvalue() and "新增 6" in out.getvalue()

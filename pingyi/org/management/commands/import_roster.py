@@ -8,7 +8,10 @@ from pingyi.org.actions import RosterRejected, do_import_roster, plan_import
 
 
 class Command(BaseCommand):
-    help = "导入干部名册工作簿（.xlsx，格式见 docs/spec/roster.md）：全部正确才写入，否则逐条列出错误。"
+    help = (
+        "导入干部名册工作簿（本系统模板、干部管理信息系统导出的 .xls 干部名册、干部大数据信息提取表，"
+        "格式见 docs/spec/roster.md）：全部正确才写入，否则逐条列出错误。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -31,6 +34,10 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         except RosterRejected as exc:
             plan = exc.plan
+        if plan.layout != "own":
+            from pingyi.org.readers import LAYOUTS
+
+            self.stdout.write(f"识别为：{LAYOUTS[plan.layout]}")
         for p in plan.problems:
             self.stderr.write(f"{p.sheet} / 第{p.row}行 / {p.column} / {p.reason}")
         if plan.problems:

@@ -23,9 +23,10 @@ class IndicatorsConfig(AppConfig):
 
         register_actions(ACTION_LABELS)
 
-        from pingyi.lib.todo import PROVIDERS
+        from pingyi.lib.todo import PROVIDERS, SUMMARIES
 
-        from .todo import items
+        from .todo import county_columns, items
 
         PROVIDERS.append(items)
+        SUMMARIES.append(county_columns)
         post_migrate.connect(sync_catalogue, sender=self, dispatch_uid="indicators_sync_catalogue")

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from pingyi.accounts.access import visible_units
 from pingyi.accounts.models import Role
-from pingyi.lib.todo import Todo
+from pingyi.lib.todo import Cell, Column, Todo
 
 from .analysis import default_year
 from .models import Indicator, IndicatorValue, Status
@@ -75,3 +75,27 @@ def items(user, today) -> list[Todo]:
             )
         )
     return found
+
+
+def county_columns(user, townships, today) -> list[Column]:
+    """The liaison's summary: how far each township's indicators of the year are entered and signed off."""
+    year = default_year()
+    total = Indicator.objects.active().stored().count()
+    counts: dict[int, dict[str, int]] = {}
+    rows = IndicatorValue.objects.filter(unit__in=townships, year=year, value__isnull=False)
+    for unit_id, status, n in rows.values_list("unit", "status").annotate(n=Count("id")):
+        counts.setdefault(unit_id, {})[status] = n
+    cells = {}
+    for t in townships:
+        c = counts.get(t.pk, {})
+        entered = sum(c.values())
+        link = reverse("indicator_entry", args=[t.pk, year])
+        if c.get(Status.RETURNED):
+            cells[t.pk] = Cell(f"退回 {c[Status.RETURNED]} 项", True, link)
+        elif entered < total:
+            cells[t.pk] = Cell(f"未填 {total - entered} 项", False, link)
+        elif c.get(Status.PENDING):
+            cells[t.pk] = Cell("待审核", False, link)
+        else:
+            cells[t.pk] = Cell("已齐", False, link)
+    return [Column(f"{year}年度发展指标", cells)]

@@ -18,6 +18,7 @@ from pingyi.accounts.access import (
     visible_cadres,
     visible_units,
 )
+from pingyi.accounts.models import Role
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
 from pingyi.lib import staging, todo
@@ -74,9 +75,19 @@ def home(request):
             "scope": scope_unit(request.user),
             "recent_imports": RosterImport.objects.filter(created_by=request.user)[:5],
             "todo": todo.for_user(request.user, today),
+            "county": _county_summary(request.user, units, today),
             "own_townships": units.townships().order_by("path")[:12] if scope_unit(request.user) else [],
         },
     )
+
+
+def _county_summary(user, units, today):
+    """A county liaison's townships, one row each, with what every app says about them."""
+    if user.role != Role.COUNTY_LIAISON:
+        return None
+    townships = list(units.townships().order_by("path"))
+    labels, rows = todo.summary(user, townships, today)
+    return {"labels": labels, "rows": rows} if townships else None
 
 
 def unit_tree(request):

@@ -6,8 +6,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "述职评议"
 
     def ready(self):
-        from pingyi.lib.todo import PROVIDERS
+        from pingyi.lib.todo import PROVIDERS, SUMMARIES
 
-        from .todo import items
+        from .todo import county_columns, items
 
         PROVIDERS.append(items)
+        SUMMARIES.append(county_columns)

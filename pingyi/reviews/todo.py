@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from pingyi.accounts.access import scoped
 from pingyi.accounts.models import Role
-from pingyi.lib.todo import Todo
+from pingyi.lib.todo import Cell, Column, Todo
 
 from . import readiness
 from .models import (
@@ -183,3 +183,36 @@ def _leader() -> list[Todo]:
                 )
             )
     return found
+
+
+def county_columns(user, townships, today) -> list[Column]:
+    """The liaison's summary: each township's report for the round now collecting them, and its problems."""
+    columns = []
+    review = Review.objects.filter(stage__in=stages_allowing("submit_report")).order_by("-number").first()
+    if review is not None:
+        latest = {r.appraisee_id: r for r in latest_reports().filter(appraisee__review=review)}
+        cells = {}
+        for a in scoped(user, review.appraisees.all(), "unit__path"):
+            report = latest.get(a.pk)
+            text = report.get_status_display() if report else "未提交"
+            owing = report is None or report.status == ReportStatus.RETURNED
+            cells[a.unit_id] = Cell(text, owing, reverse("appraisee_detail", args=[a.pk]))
+        columns.append(Column(f"{review.label}述职报告", cells))
+    problems = scoped(user, Problem.objects.open(), "appraisee__unit__path").exclude(
+        status=ProblemStatus.DONE
+    )
+    going, late = {}, {}
+    for unit_id, deadline in problems.values_list("appraisee__unit_id", "deadline"):
+        going[unit_id] = going.get(unit_id, 0) + 1
+        if deadline and deadline < today:
+            late[unit_id] = late.get(unit_id, 0) + 1
+    cells = {
+        t.pk: Cell(
+            f"{going[t.pk]} 个整改中" + (f"，{late[t.pk]} 个逾期" if late.get(t.pk) else ""),
+            bool(late.get(t.pk)),
+        )
+        for t in townships
+        if going.get(t.pk)
+    }
+    columns.append(Column("整改问题", cells))
+    return columns

@@ -101,3 +101,21 @@ def test_the_reminder_list_names_who_has_not_submitted_printable_and_exportable(
 def test_the_reminder_list_is_scoped(world, as_user, round_):
     page = as_user(world.people.liaison).get(reverse("review_reminders", args=[round_.pk])).content.decode()
     assert "文昌书记" in page and "柳营书记" not in page  # 柳营乡 is another county's
+
+
+def test_the_liaisons_home_has_a_row_per_township_of_the_county(world, as_user, round_):
+    today = timezone.localdate()
+    qingshan = round_.appraisees.get(cadre=world.cadres.qingshan)
+    report = actions.do_submit_report(qingshan, world.people.clerk, text="青山镇述职报告")
+    actions.do_decide_report(report, world.people.organizer, accept=False, reason="请补充数据")
+    actions.do_add_problem(qingshan, world.people.clerk, area="safety", source="self", description="隐患排查不到位",
+                           deadline=today - dt.timedelta(days=3))  # fmt: skip
+    page = as_user(world.people.liaison).get(reverse("home")).content.decode()
+    summary = page[
+        page.index('id="county-summary"') : page.index("</section>", page.index('id="county-summary"'))
+    ]
+    assert "<th>第1期述职报告</th><th>整改问题</th>" in summary
+    assert "<td>青山镇</td>" in summary and "<td>文昌街道</td>" in summary and "柳营乡" not in summary
+    assert 'class="danger">已退回</a>' in summary and "1 个整改中，1 个逾期" in summary
+    assert ">未提交</a>" in summary  # 文昌街道
+    assert 'id="county-summary"' not in as_user(world.people.clerk).get(reverse("home")).content.decode()

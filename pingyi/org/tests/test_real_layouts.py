@@ -344,3 +344,76 @@ def test_the_command_reads_the_vendors_xls_and_names_the_layout(tmp_path):
     out = io.StringIO()
     call_command("import_roster", str(path), stdout=out)
     assert "干部管理信息系统导出" in out.getvalue() and "新增 6" in out.getvalue()
+
+
+def _flat_workbook(header: list[str], rows: list[list]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["东城区干部花名册"])
+    sheet.append(["填报单位：东城区委组织部", None, None, "2026年"])
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_one_sheet_list_with_its_header_in_row_3_and_synonyms_is_read():
+    make_city()
+    p = people()[1]
+    header = [
+        "序号",
+        "姓 名",
+        "性别",
+        "民族",
+        "出生日期",
+        "身份证号码",
+        "工作单位",
+        "职务",
+        "任现职务时间",
+        "全日制学历",
+    ]
+    data = _flat_workbook(
+        header, [[1, p["姓名"], p["性别"], p["民族"], "19841103", p["身份证号"], "青山镇人民政府", "镇长",
+                  p["任现职时间"], "研究生"]]
+    )  # fmt: skip
+    plan = do_import_roster(data, None)
+    assert plan.layout == "flat" and plan.mappings[0]["header_rows"] == [3, 3]
+    assert posts_of("李秀英") == ("青山镇", ["镇长"])
+    assert Cadre.objects.get().education_fulltime == Education.MASTER
+
+
+def test_a_list_with_only_the_full_post_text_is_split_against_the_registry():
+    make_city()
+    p = people()[0]
+    header = ["姓名", "性别", "民族", "出生年月", "现工作单位及职务全称", "任现职时间"]
+    rows = [[p["姓名"], p["性别"], p["民族"], p["出生年月"], "东城区青山镇党委书记、一级调研员", p["任现职时间"]],
+            ["某甲", "男", "汉族", "1980.01", "白云镇党委书记", "2020.01"]]  # fmt: skip
+    found = problems_of(_flat_workbook(header, rows))
+    assert found == [
+        ("Sheet1", 5, "现工作单位及职务", "无法从「白云镇党委书记」中识别单位，请确认单位名称与系统中一致")
+    ]
+    do_import_roster(_flat_workbook(header, rows[:1]), None)
+    assert posts_of("王建国") == ("青山镇", ["一级调研员", "党委书记"])
+
+
+def test_a_township_clerk_cannot_import_an_lrmx_of_another_county():
+    from pingyi.org.readers import lrmx
+    from pingyi.testing import make_personas
+
+    from .realfiles import lrmx_file
+
+    city = make_city()
+    clerk = make_personas(city).clerk
+    outsider = people()[5]  # 柳营乡, in 西河县
+    with pytest.raises(RosterRejected) as caught:
+        do_import_roster(lrmx.pack([("孙.lrmx", lrmx_file(outsider))]), clerk)
+    assert [(p.sheet, p.column) for p in caught.value.plan.problems] == [
+        ("孙.lrmx", "现任职务（XianRenZhiWu）")
+    ]
+    assert "不在您的管理范围内" in caught.value.plan.problems[0].reason
+    assert not Cadre.objects.exists()

@@ -200,6 +200,13 @@ def issue(request, pk):
                         f"{group.label}应到 {group.head_count} 人，已发凭证 {active} 张（不含作废），再生成 {count} 张"
                         f"将超过应到人数 {active + count - group.head_count} 张。如确需多发（如备用），"
                         "请勾选“允许超过应到人数”后再生成")  # fmt: skip
+    if not actions.form_for(group.review).frozen and not request.POST.get("freeze_ok"):
+        # The first slips freeze the form and the groups for good.
+        return _refused(
+            request,
+            group,
+            "生成第一批凭证后，测评表和评议组冻结、不能再修改。请核对后勾选“测评表和评议组已核对”再生成",
+        )
     warning = address_warning(request)
     if warning and not request.POST.get("address_ok"):
         return _refused(request, group, f"{warning}如确认仅在本机测试，请勾选“仍用此地址”后再生成")

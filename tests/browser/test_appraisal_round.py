@@ -40,6 +40,7 @@ def test_from_printed_slips_to_published_results(page, browser, live_server, tmp
         line = page.locator("#groups tbody tr").nth(row)
         assert line.locator("input[name=count]").input_value() == "3"  # the head count, none issued yet
         line.locator("input[name=address_ok]").check()
+        line.locator("input[name=freeze_ok]").check()
         with page.expect_download() as download:
             line.locator("button.primary").click()
         path = tmp_path / f"slips{row}.pdf"

@@ -97,10 +97,11 @@ def test_a_loopback_ballot_address_is_told_before_printing(setup, settings):
     assert "凭证上的投票地址 http://127.0.0.1:8000/v/ 指向服务器本机，评议人的手机打不开" in page
     assert "PINGYI_BALLOT_BASE_URL" in page
     url = reverse("tokens_issue", args=[group.pk])
-    refused = client.post(url, {"count": "5"})
+    refused = client.post(url, {"count": "5", "freeze_ok": "1"})
     assert refused.status_code == 400 and "仍用此地址" in refused.content.decode()
     assert group.tokens.count() == 0
-    assert client.post(url, {"count": "5", "address_ok": "1"})["Content-Type"] == "application/pdf"
+    issued = client.post(url, {"count": "5", "freeze_ok": "1", "address_ok": "1"})
+    assert issued["Content-Type"] == "application/pdf"
     settings.BALLOT_BASE_URL = "http://192.168.1.10/"
     assert "手机打不开" not in overview(client, review)
 
@@ -153,3 +154,16 @@ def test_after_publication_the_page_offers_no_slips_and_no_live_refresh(setup):
     assert "测评已结束" in page
     refused = client.post(reverse("tokens_void", args=[group.pk]), {"batch": "all", "confirm": "1"})
     assert refused.status_code == 409
+
+
+def test_the_first_slips_freeze_the_form_so_they_ask_first(setup):
+    review, group, client, _ = setup
+    url = reverse("tokens_issue", args=[group.pk])
+    assert "测评表和评议组已核对（生成后冻结）" in overview(client, review)
+    refused = client.post(url, {"count": "5"})
+    assert refused.status_code == 400 and "生成第一批凭证后，测评表和评议组冻结" in refused.content.decode()
+    assert group.tokens.count() == 0 and not actions.form_for(review).frozen
+    assert client.post(url, {"count": "3", "freeze_ok": "1"})["Content-Type"] == "application/pdf"
+    assert actions.form_for(review).frozen
+    assert "测评表和评议组已核对" not in overview(client, review)  # frozen: nothing more to check
+    assert client.post(url, {"count": "2"})["Content-Type"] == "application/pdf"

@@ -146,8 +146,11 @@ def test_a_refused_issue_keeps_the_count_typed_for_that_group(world, as_user):
         {"key": "leaders", "label": "市领导", "weight": 40, "head_count": 5},
         {"key": "public", "label": "群众代表", "weight": 60, "head_count": 9},
     ])  # fmt: skip
-    response = as_user(organizer).post(reverse("tokens_issue", args=[leaders.pk]), {"count": "7"})
+    response = as_user(organizer).post(
+        reverse("tokens_issue", args=[leaders.pk]), {"count": "7", "over": "1"}
+    )
     assert response.status_code == 400
     body = page(response)
     assert f'id="count-{leaders.pk}" min="1" max="2000" value="7"' in body
+    assert '<input type="checkbox" name="over" value="1" checked>' in body  # the box ticked stays ticked
     assert f'id="count-{public.pk}" min="1" max="2000" value="9"' in body  # the other row as proposed

@@ -24,6 +24,11 @@ KINDS = {"secretary": "党（工）委书记", "head": "乡镇长、街道办事
 class SpeakerFilter(forms.Form):
     county = forms.ModelChoiceField(label="县（市、区）", queryset=None, required=False, empty_label="全部")
     kind = forms.ChoiceField(label="职务", choices=[("", "全部党政正职"), *KINDS.items()], required=False)
+    born = forms.ChoiceField(
+        label="出生年代",
+        required=False,
+        choices=[("", "不限"), *((str(d), f"{d % 100}后") for d in range(1960, 2000, 10))],
+    )
     since = forms.IntegerField(label="任现职年份", required=False, min_value=1949, max_value=2100)
     new_only = forms.BooleanField(label="仅往期未述职的", required=False)
     q = forms.CharField(label="搜索", required=False, max_length=40)
@@ -51,6 +56,9 @@ def candidates(review, user, form: SpeakerFilter):
         cadres = cadres.filter(Exists(chief.filter(title__contains="书记")))
     elif data.get("kind") == "head":
         cadres = cadres.filter(Exists(chief.exclude(title__contains="书记")))
+    if data.get("born"):
+        decade = int(data["born"])
+        cadres = cadres.filter(birth__year__gte=decade, birth__year__lt=decade + 10)
     if data.get("since"):
         cadres = cadres.filter(Exists(chief.filter(start__year=data["since"])))
     if data.get("new_only"):

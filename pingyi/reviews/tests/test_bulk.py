@@ -16,7 +16,8 @@ from pingyi.testing import make_cadre, make_review
 def test_speakers_are_found_by_county_title_cohort_and_search_and_added_together(world, as_user):
     organizer = world.people.organizer
     today = timezone.localdate()
-    make_cadre(world.city.qingshan, "青山镇长", titles=["镇长"], start=dt.date(today.year - 1, 3, 1))
+    make_cadre(world.city.qingshan, "青山镇长", titles=["镇长"], start=dt.date(today.year - 1, 3, 1),
+               birth=dt.date(1986, 4, 1))  # fmt: skip
     review = make_review(organizer)
     client = as_user(organizer)
     url = reverse("add_speakers", args=[review.pk])
@@ -31,6 +32,7 @@ def test_speakers_are_found_by_county_title_cohort_and_search_and_added_together
     assert listed(kind="secretary") == ["文昌书记", "青山书记", "柳营书记"]
     assert listed(kind="head") == ["青山镇长"]
     assert listed(since=today.year - 1) == ["青山镇长"]
+    assert listed(born="1980") == ["青山镇长"]  # 80后; the secretaries were born in 1978
     assert listed(q="柳营") == ["柳营书记"]
     ids = [str(world.cadres.wenchang.pk), str(world.cadres.qingshan.pk)]
     response = client.post(url + f"?county={world.city.east.pk}", {"cadre": ids})

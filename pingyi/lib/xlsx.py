@@ -354,6 +354,9 @@ class SheetSpec:
     name: str
     columns: list[ColumnSpec]
     rows: list[list[object]]  # values in column order
+    # A merged two-row header, as official statistics tables have: (label, span) over the
+    # columns in order; a group of span 1 without a label keeps its column's name on both rows.
+    groups: list[tuple[str | None, int]] | None = None
 
 
 _HEADER_FONT = Font(bold=True)
@@ -395,7 +398,8 @@ def _cell(ws, value: object, *, text: bool = False, wrap: bool = False, header: 
 def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None:
     # Write-only sheets emit <cols> and validations around the streamed rows, but
     # column dimensions must be set before the first append.
-    last_row = len(spec.rows) + 1
+    top = 2 if spec.groups else 1  # the last header row
+    last_row = len(spec.rows) + top
     for idx, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
         dimension = ws.column_dimensions[letter]
@@ -417,15 +421,17 @@ def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None
                 errorTitle="输入有误",
                 error="请从下拉列表中选择",
             )
-            validation.add(f"{letter}2:{letter}{max(last_row, DROPDOWN_ROWS)}")
+            validation.add(f"{letter}{top + 1}:{letter}{max(last_row, DROPDOWN_ROWS)}")
             ws.data_validations.append(validation)
-    ws.freeze_panes = "A2"
-    used = f"A1:{get_column_letter(max(len(spec.columns), 1))}{last_row}"
+    ws.freeze_panes = f"A{top + 1}"
+    used = f"A{top}:{get_column_letter(max(len(spec.columns), 1))}{last_row}"
     ws.auto_filter.ref = used
     # openpyxl's writer emits <dimension> only if the sheet can compute it; without
     # one, every read-only load of our own export scans the whole sheet an extra time.
     ws.calculate_dimension = lambda: used
 
+    if spec.groups:
+        _write_groups(ws, spec)
     header = []
     for column in spec.columns:
         cell = _cell(ws, column.name, header=True)
@@ -440,6 +446,25 @@ def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None
                 for value, column in zip(values, spec.columns, strict=True)
             ]
         )
+
+
+def _write_groups(ws, spec: SheetSpec) -> None:
+    if sum(span for _label, span in spec.groups) != len(spec.columns):
+        raise ValueError(f"{spec.name}: header groups do not cover the columns")
+    cells, first = [], 1
+    for label, span in spec.groups:
+        last = first + span - 1
+        if label is None and span == 1:
+            cells.append(_cell(ws, spec.columns[first - 1].name, header=True))
+            ws.merged_cells.add(f"{get_column_letter(first)}1:{get_column_letter(first)}2")
+        else:
+            cells += [_cell(ws, label or "", header=True)] + [
+                _cell(ws, "", header=True) for _ in range(span - 1)
+            ]
+            if span > 1:
+                ws.merged_cells.add(f"{get_column_letter(first)}1:{get_column_letter(last)}1")
+        first = last + 1
+    ws.append(cells)
 
 
 def write_workbook(sheets: list[SheetSpec], *, instructions: list[str] | None = None) -> bytes:

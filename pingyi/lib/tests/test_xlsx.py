@@ -408,3 +408,18 @@ def test_template_layout_dropdown_and_instructions():
     assert ws["C2"].number_format == "@"
     assert ws["C2"].value == "1968.07"
     assert ws["G2"].alignment.wrap_text
+
+
+def test_a_two_row_header_is_merged_as_official_tables_are():
+    columns = [xlsx.ColumnSpec(name) for name in ["单位", "人数", "占比", "研究生", "占比"]]
+    spec = xlsx.SheetSpec(
+        "表", columns, [["东城区", 3, "30%", 1, "10%"]], groups=[(None, 1), ("女", 2), ("学历", 2)]
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.write_workbook([spec])))["表"]
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:A2", "B1:C1", "D1:E1"}
+    assert [[c.value for c in row] for row in ws.iter_rows()] == [
+        ["单位", "女", None, "学历", None],
+        [None, "人数", "占比", "研究生", "占比"],
+        ["东城区", 3, "30%", 1, "10%"],
+    ]
+    assert ws.freeze_panes == "A3"

@@ -22,7 +22,6 @@ No 500 may appear, and every hostile answer must come within the parse budget (l
 import argparse
 import asyncio
 import http.client
-import io
 import json
 import os
 import random
@@ -35,7 +34,6 @@ import threading
 import time
 import urllib.parse
 import uuid
-import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -43,56 +41,23 @@ sys.path.insert(0, str(HERE))
 import ballots_load as ballots  # noqa: E402
 from benchlib import ensure_pg_database  # noqa: E402
 
+from pingyi.lib import hostile_files  # noqa: E402
+
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/pingyi_bench_hostile")
-
-
-def docx_bomb() -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w") as entry:
-            entry.write(b"<w:document><w:body><w:p><w:r><w:t>")
-            for _ in range(95):
-                entry.write(b"a" * (1024 * 1024))
-            entry.write(b"</w:t></w:r></w:p></w:body></w:document>")
-    return out.getvalue()
-
-
-def _workbook(strings: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="xml" ContentType="application/xml"/></Types>',
-        )
-        archive.writestr(
-            "xl/workbook.xml", '<workbook><sheets><sheet name="干部名册" sheetId="1"/></sheets></workbook>'
-        )
-        archive.writestr("xl/sharedStrings.xml", strings)
-    return out.getvalue()
-
-
-def strings_bomb() -> bytes:
-    return _workbook(b'<sst count="1400000">' + b"<si><t>x</t></si>" * 1_400_000 + b"</sst>")
 
 
 def slow_workbook() -> bytes:
     rng = random.Random(7)
     alphabet = string.ascii_letters + string.digits
     items = ("<si><t>" + "".join(rng.choices(alphabet, k=8)) + "</t></si>" for _ in range(600_000))
-    return _workbook(("<sst>" + "".join(items) + "</sst>").encode())
-
-
-def nested_html() -> bytes:
-    return ("<html><body>" + "<div>" * 20_000 + "正文" + "</div>" * 20_000 + "</body></html>").encode()
+    return hostile_files.workbook_with_strings(("<sst>" + "".join(items) + "</sst>").encode())
 
 
 HOSTILE = [
-    ("docx_bomb", "/dupcheck/", "file", "报告.docx", docx_bomb),
-    ("strings_bomb", "/roster/", "file", "名册.xlsx", strings_bomb),
+    ("docx_bomb", "/dupcheck/", "file", "报告.docx", hostile_files.docx_bomb),
+    ("strings_bomb", "/roster/", "file", "名册.xlsx", hostile_files.strings_bomb),
     ("slow_workbook", "/roster/", "file", "名册.xlsx", slow_workbook),
-    ("nested_html", "/dupcheck/", "file", "page.html", nested_html),
+    ("nested_html", "/dupcheck/", "file", "page.html", lambda: hostile_files.nested_html(20_000, "正文")),
 ]
 
 

@@ -8,6 +8,7 @@ import docx
 import pytest
 
 from pingyi.dupcheck.extract import MAX_BYTES, MAX_CHARS, ExtractError, extract_text
+from pingyi.lib import hostile_files
 
 SPEECH = "同志们：\n市委、市政府开展乡镇（街道）党政正职述职评议活动，主要目的是提供一个交流工作的平台。"
 
@@ -155,20 +156,11 @@ def test_unusable_files_are_refused_with_a_reason(name, data, message):
 
 
 def test_a_page_nested_a_thousand_deep_gives_its_text_instead_of_exhausting_the_stack():
-    page = "<html><body>" + "<div>" * 1000 + "述职报告正文" + "</div>" * 1000 + "</body></html>"
-    assert extract_text("page.html", page.encode()) == "述职报告正文"
+    assert extract_text("page.html", hostile_files.nested_html(1000)) == "述职报告正文"
 
 
 def test_a_word_document_whose_text_inflates_to_95_mb_is_refused_before_it_is_read():
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("word/document.xml", "w") as entry:
-            entry.write(b"<w:document><w:body><w:p><w:r><w:t>")
-            for _ in range(95):
-                entry.write(b"a" * (1024 * 1024))
-            entry.write(b"</w:t></w:r></w:p></w:body></w:document>")
-    data = out.getvalue()
+    data = hostile_files.docx_bomb(95)
     assert len(data) < 300 * 1024  # a small upload
     with pytest.raises(ExtractError) as caught:
         extract_text("报告.docx", data)

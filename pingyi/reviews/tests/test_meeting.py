@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from pingyi.lib import hostile_files
 from pingyi.reviews import actions
 from pingyi.reviews.models import Review
 from pingyi.testing import make_review
@@ -128,23 +129,6 @@ def test_a_photo_is_checked_stored_and_shown_on_the_screen(world, as_user):
     assert frozen.status_code == 409
 
 
-def _declared_png(width: int, height: int) -> bytes:
-    """A tiny PNG whose header declares width × height pixels (its data would never decode)."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
-
-
 @pytest.mark.parametrize(("width", "height"), [(100_000, 100_000), (9_000, 9_000)])
 def test_a_photo_declaring_billions_of_pixels_is_refused_with_the_limit(world, as_user, width, height):
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -152,7 +136,7 @@ def test_a_photo_declaring_billions_of_pixels_is_refused_with_the_limit(world, a
     review = make_review(world.people.organizer, stage="reporting", appraisees=[world.cadres.qingshan])
     appraisee = review.appraisees.get()
     url = reverse("appraisee_settings", args=[appraisee.pk])
-    data = _declared_png(width, height)
+    data = hostile_files.declared_png(width, height)
     response = as_user(world.people.organizer).post(url, {"photo": SimpleUploadedFile("照片.png", data)})
     assert response.status_code == 400
     assert "照片的像素尺寸过大，上限为 4000 万像素" in response.content.decode()

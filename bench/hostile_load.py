@@ -8,9 +8,9 @@ production settings). Meanwhile two more clients, logged in as an organizer, upl
 until the ballots are done: each sends one, waits for its answer, and sends the next a second
 after it sent the last (`--flood`: at once), so two hostile uploads are in flight most of the time:
 
-- `docx_bomb`: a 0.3 MB .docx whose document.xml inflates to 95 MB (to 查重, /dupcheck/);
-- `strings_bomb`: a 0.4 MB .xlsx declaring 1.4 million shared strings (to the roster import);
-- `slow_workbook`: a 6 MB .xlsx within every limit whose 600,000 distinct shared strings take
+- `docx_bomb`: a 0.1 MB .docx whose document.xml inflates to 95 MB (to 查重, /dupcheck/);
+- `strings_bomb`: a 60 KB .xlsx declaring 1.4 million shared strings (to the roster import);
+- `slow_workbook`: a 4.4 MB .xlsx within every limit whose 600,000 distinct shared strings take
   seconds to read (to the roster import);
 - `nested_html`: a page nested 20,000 deep (to 查重).
 

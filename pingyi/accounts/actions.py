@@ -286,9 +286,15 @@ def username_for(pattern: str, unit: Unit, role: str) -> str:
 def check_pattern(pattern: str) -> str:
     pattern = (pattern or DEFAULT_PATTERN).strip()
     try:
-        fields = {name for _text, name, _spec, _conv in string.Formatter().parse(pattern) if name is not None}
+        parts = [
+            (name, spec, conversion) for _text, name, spec, conversion in string.Formatter().parse(pattern)
+        ]
     except ValueError:
-        fields = {"?"}
+        parts = [("?", "", None)]
+    fields = {name for name, _spec, _conversion in parts if name is not None}
+    # No format spec or conversion: "{code:>999999999}" would build a gigabyte of name.
+    plain = all(not spec and conversion is None for name, spec, conversion in parts if name is not None)
+    fields = fields if plain else {"?"}
     _require(
         fields <= PATTERN_FIELDS and bool(fields & {"code", "short"}),
         f"用户名规则「{pattern}」：须含 {{code}}（区划代码）或 {{short}}（去掉末尾零的区划代码），"

@@ -51,25 +51,38 @@ class IssuedOut(Schema):
     password: str = Field(description="初始密码：只在本次应答中出现，首次登录时须修改")
 
 
+USERNAME = r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{1,149}$"
+# {code} or {short} at least once, {kind} at will, between letters, digits and . _ @ + -
+PATTERN = (
+    r"^[A-Za-z0-9_.@+-]*(\{kind\}[A-Za-z0-9_.@+-]*)*\{(code|short)\}[A-Za-z0-9_.@+-]*"
+    r"(\{(code|short|kind)\}[A-Za-z0-9_.@+-]*)*$"
+)
+
+
 class UserIn(Schema):
-    username: str = Field(max_length=150)
+    username: str = Field(max_length=150, pattern=USERNAME, description="英文字母、数字和 . _ @ + -")
     role: Role
     unit_code: str | None = Field(
-        None, max_length=12, description="所属单位的区划代码；组织部管理员、市领导不填"
+        None, pattern=r"^[0-9]{12}$", description="所属单位的区划代码（12位）；组织部管理员、市领导不填"
     )
     full_name: str = Field("", max_length=40)
 
 
 class UserPatch(Schema):
-    username: str | None = Field(None, max_length=150)
+    username: str | None = Field(None, max_length=150, pattern=USERNAME)
     role: Role | None = None
-    unit_code: str | None = Field(None, max_length=12, description="空字符串表示全市")
+    unit_code: str | None = Field(
+        None, pattern=r"^([0-9]{12})?$", description="12位区划代码；空字符串表示全市"
+    )
     full_name: str | None = Field(None, max_length=40)
 
 
 class BulkIn(Schema):
     pattern: str = Field(
-        actions.DEFAULT_PATTERN, max_length=60, description="用户名规则：{code}、{short}、{kind}"
+        actions.DEFAULT_PATTERN,
+        max_length=60,
+        pattern=PATTERN,
+        description="用户名规则：{code}、{short}、{kind}",
     )
 
 

@@ -364,3 +364,10 @@ def test_every_account_change_needs_the_csrf_token(people):
         and people.clerk.role == Role.TOWNSHIP_CLERK
     )
     assert User.objects.count() == 5
+
+
+def test_a_username_pattern_with_a_format_spec_is_refused_before_it_builds_anything(people):
+    for pattern in ["{code:>999999999}", "{code!r}", "{short}{0}", "{code"]:
+        with pytest.raises(actions.AccountError, match=r"须含 \{code\}"):
+            actions.do_create_for_units(user=people.organizer, pattern=pattern)
+    assert User.objects.count() == 5

@@ -33,6 +33,14 @@ SCHEMA.app = get_wsgi_application()
 # Refusals the schema cannot foresee, by operation: a text can be all page furniture (a copyright
 # line, a menu), which only the check itself can tell; it answers 400 with the reason.
 SEMANTIC_REFUSALS = {("/api/v1/dupcheck/checks", "POST")}
+# Accounts: whether a role fits the unit, a name is still free, or an organizer is disabling or demoting
+# themselves depends on the database, not the request; answered 400 with the reason.
+SEMANTIC_REFUSALS |= {
+    ("/api/v1/users", "POST"),
+    ("/api/v1/users/{user_id}", "PATCH"),
+    ("/api/v1/users/{user_id}/disable", "POST"),
+    ("/api/v1/users/bulk", "POST"),
+}
 OPERATIONS = [(path, method.upper()) for path, item in SCHEMA.raw_schema["paths"].items() for method in item]
 
 

@@ -1,6 +1,6 @@
 """The duplicate-check engine: normalise, strip page boilerplate, fingerprint, retrieve, align, classify.
 
-Free of Django (standard library only) so it runs in the `dupcheck --against` command, in tests and
+Free of Django (standard library, and OpenCC for traditional characters) so it runs in the `dupcheck --against` command, in tests and
 in the bench without a database. Where the fingerprints live is behind the small `Store` protocol:
 `MemoryIndex` below keeps them in dictionaries, `pingyi.dupcheck.store.DatabaseStore` in the
 database, and `check()` runs the same steps against either.
@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate, compress
 from typing import Protocol
+
+import opencc
 
 # Winnowing: k-grams of K characters, the minimum hash of every W consecutive k-grams is kept.
 # Any copied run of W + K - 1 characters holds one complete window, whose minimum both texts keep.
@@ -121,10 +123,47 @@ def _learn(text: str) -> None:
         _KNOWN.add(ch)
 
 
+# One script, one text: traditional characters are folded to simplified ones (OpenCC's t2s data,
+# phrases first, so 乾燥 → 干燥 but 乾隆 stays), so a 繁体 copy of a 简体 text, or the reverse, is
+# the same text to the matching. The fold keeps one character for one: where a conversion would
+# change the length of a stretch of Han characters, that stretch is converted character by character
+# and a character whose conversion is longer than one keeps itself (as NFKC expansions do above), so
+# a normalised position still names exactly one original character.
+_T2S = opencc.OpenCC("t2s")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
+_HAN_CHAR: dict[str, str] = {}
+
+
+def _han_char(ch: str) -> str:
+    out = _HAN_CHAR.get(ch)
+    if out is None:
+        out = _T2S.convert(ch)
+        out = _HAN_CHAR[ch] = out if len(out) == 1 else ch
+    return out
+
+
+def _han_run(run: str) -> str:
+    out = _T2S.convert(run)
+    return out if len(out) == len(run) else "".join(map(_han_char, run))
+
+
+def simplified(norm: str) -> str:
+    """`norm` with its traditional characters folded to simplified ones, one character for one."""
+    if norm.isascii():
+        return norm
+    out = _T2S.convert(norm)
+    if len(out) == len(norm) and _HAN.sub("", out) == _HAN.sub("", norm):
+        # Same length and the same characters between the Han stretches: every stretch kept its own.
+        spans = [m.span() for m in _HAN.finditer(norm)]
+        if [m.span() for m in _HAN.finditer(out)] == spans:
+            return out
+    return _HAN.sub(lambda m: _han_run(m.group()), norm)
+
+
 def normalise(text: str) -> str:
     """The matching form of a piece of text (no offsets)."""
     _learn(text)
-    return text.translate(_TABLE)
+    return simplified(text.translate(_TABLE))
 
 
 def stable_hash(data: str, person: bytes = b"pingyi-kgram") -> int:
@@ -297,7 +336,9 @@ def prepare(text: str, *, frequent_lines: Collection[int] = (), lines: list[Line
     for a, b in ranges:
         counted[a:b] = bytes(b - a)
     chars = counted.count(1)
-    norm = text.translate(_TABLE) if not ranges else "".join(compress(text, counted)).translate(_TABLE)
+    norm = simplified(
+        text.translate(_TABLE) if not ranges else "".join(compress(text, counted)).translate(_TABLE)
+    )
     return Prepared(
         text=text,
         norm=norm,

@@ -62,10 +62,13 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         TEMPLATE = "corpus_template", "范文"
         POLICY = "corpus_policy", "政策文件"
+        # The report template the organizers hand out: matching it is following it, not copying
+        # (engine.TEMPLATE, counted in no ratio).
+        FORM = "corpus_form", "述职报告模板"
         REPORT = "report", "述职报告"
         ADHOC = "adhoc", "临时检测"
 
-    CORPUS_KINDS = (Kind.TEMPLATE, Kind.POLICY)
+    CORPUS_KINDS = (Kind.TEMPLATE, Kind.POLICY, Kind.FORM)
 
     title = models.CharField("标题", max_length=200)
     kind = models.CharField("类别", max_length=20, choices=Kind.choices, db_index=True)

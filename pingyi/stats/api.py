@@ -7,6 +7,7 @@ from ninja import Query, Router
 from pingyi.accounts.access import get_unit_or_404, scope_unit
 from pingyi.lib.apitypes import Id
 
+from .basic import basic_figures, basic_table
 from .cohort import COHORTS, Selection, figures
 from .numbers import jsonable
 from .pipeline import pipeline
@@ -37,6 +38,7 @@ def cohort(
     flow = pipeline(selection, year)
     return {
         **jsonable(f),
+        **basic_figures(basic_table(selection)),
         "scope": unit.code if unit else None,
         "cohort": cohort,
         "pipeline": jsonable(flow),

@@ -8,6 +8,7 @@ from pingyi.lib import charts, xlsx
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 
+from .basic import layout, word_parts
 from .forms import AnalysisForm
 from .numbers import shown
 from .report import Analysis, analyse
@@ -119,12 +120,17 @@ def word_report(a: Analysis) -> bytes:
     doc.heading(f"{'五' if a.counties else '四'}、县（市、区）党政领导班子成员来源")
     doc.paragraph(a.pipeline_text)
     doc.table(*by_title["班子成员来源"], caption=f"表{number}  班子成员来源")
+    doc.heading(f"{'六' if a.counties else '五'}、基本情况统计表")
+    for i, (title, headers, rows) in enumerate(word_parts(a.basic), start=1):
+        doc.table(headers, rows, caption=f"基本情况统计表（{i}）  {title}")
     doc.signature(settings.ORGANIZATION_NAME, dt.date.today())
     return doc.to_bytes()
 
 
 def excel_tables(a: Analysis) -> bytes:
-    sheets = []
+    groups, names, rows = layout(a.basic)
+    columns = [xlsx.ColumnSpec(n, width=16 if i == 0 else 9) for i, n in enumerate(names)]
+    sheets = [xlsx.SheetSpec("基本情况统计表", columns, rows, groups=groups)]
     for title, headers, rows in tables(a):
         columns = [xlsx.ColumnSpec(h, width=24 if i == 0 else 14) for i, h in enumerate(headers)]
         sheets.append(xlsx.SheetSpec(title, columns, rows))

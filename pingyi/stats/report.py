@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from .basic import Table, basic_table
 from .cohort import Selection, county_comparison, ethnicity_table, figures
 from .pipeline import pipeline
 from .speech import cohort_paragraph, pipeline_sentence
@@ -16,6 +17,7 @@ class Analysis:
     pipeline: dict
     paragraph: str
     pipeline_text: str
+    basic: Table
 
     @property
     def title(self) -> str:
@@ -60,4 +62,5 @@ def analyse(selection: Selection, year: int | None = None) -> Analysis:
         pipeline=flow,
         paragraph=cohort_paragraph(selection, f),
         pipeline_text=pipeline_sentence(selection, flow),
+        basic=basic_table(selection),
     )

@@ -59,7 +59,10 @@ def test_bad_parameters_are_answered_with_400(people):
     assert "统计截止日" in html and "统计对象" in html
     api = client.get("/api/v1/stats/cohort", {"cohort": "nobody"})
     assert api.status_code == 422
-    assert "查询参数 cohort：取值应为 'chiefs', 'secretaries', 'heads' or 'county_teams'" in api.json()["message"]
+    assert (
+        "查询参数 cohort：取值应为 'chiefs', 'secretaries', 'heads' or 'county_teams'"
+        in api.json()["message"]
+    )
 
 
 def test_the_excel_export_has_every_table(people):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.org.models import Unit
 from pingyi.reviews.models import Review
+from pingyi.stats.basic import basic_figures, basic_table
 from pingyi.stats.cohort import COHORTS, Selection, figures
 from pingyi.stats.numbers import jsonable
 from pingyi.stats.pipeline import pipeline
@@ -41,6 +42,8 @@ class Command(BaseCommand):
                 raise CommandError(f"找不到第{review}期述职评议会")
         selection = Selection(as_of_date, unit, cohort, the_review)
         result = figures(selection.cadres(), as_of_date)
+        if json:
+            result.update(basic_figures(basic_table(selection)))
         if the_review is not None:
             if json:
                 self.stdout.write(_dumps({**jsonable(result), "scope": scope or None, "review": review}))

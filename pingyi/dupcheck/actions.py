@@ -56,6 +56,8 @@ WEB_REFRESH_SECONDS = 10.0
 KINDS = {
     "template": Document.Kind.TEMPLATE,
     "policy": Document.Kind.POLICY,
+    "form": Document.Kind.FORM,
+    Document.Kind.FORM: Document.Kind.FORM,
     Document.Kind.TEMPLATE: Document.Kind.TEMPLATE,
     Document.Kind.POLICY: Document.Kind.POLICY,
     Document.Kind.REPORT: Document.Kind.REPORT,

@@ -70,8 +70,12 @@ FREQUENT_LINE_DOCS = 5
 DATED_RUN = 3
 
 COPIED, QUOTATION, POLICY, COMMON = "copied", "quotation", "policy", "common"
-CLASSES = (COPIED, QUOTATION, POLICY, COMMON)
+# Text found in the report template the organizers hand out (述职报告模板): following it is what a
+# report is asked to do, so it is shown (as 模板) and counted in no ratio, like common wording.
+TEMPLATE = "template"
+CLASSES = (COPIED, QUOTATION, POLICY, TEMPLATE, COMMON)
 COUNTED_IN_TOTAL = frozenset({COPIED, QUOTATION, POLICY})
+NOT_COUNTED = frozenset({TEMPLATE, COMMON})
 
 _ZERO_WIDTH = frozenset("\u200b\u200c\u200d\ufeff\u2060")
 # Applied after NFKC, which already folds full-width ASCII (（），：；！？) to half width.
@@ -571,6 +575,7 @@ class Source:
     policy: bool
     norm: str  # (part of) the normalised text the postings' positions refer to
     corpus: bool = True
+    template: bool = False  # the round's report template (class TEMPLATE)
     skipped: list | None = None  # see Prepared.skipped; None until Store.complete fills it in
     start: int = 0  # where `norm` begins in the whole normalised text
     total: int | None = None  # the whole normalised text's length
@@ -826,6 +831,8 @@ def _quoted_positions(prepared: Prepared) -> bytearray:
 
 def _pieces(a: int, b: int, base: str, inside: bytearray) -> list[tuple[int, int, str]]:
     """Split [a, b) at quotation boundaries; short leftovers next to a quotation join it."""
+    if base == TEMPLATE:
+        return [(a, b, base)]  # the template's own quotation marks quote nothing of the report's
     runs: list[list] = []
     for pos in range(a, b):
         quoted = bool(inside[pos])
@@ -880,6 +887,8 @@ def analyse(
     inside = _quoted_positions(prepared)
 
     def base_class(source: Source, m: Match) -> str:
+        if source.template:
+            return TEMPLATE
         if source.policy:
             return POLICY
         run = prepared.norm[m.q : m.q_end]
@@ -910,20 +919,22 @@ def analyse(
             base = base_class(source, m)
             candidates.append((m, source, rank, base))
             for a, b, cls in _pieces(m.q, m.q_end, base, inside):
-                if cls != COMMON:
+                if cls not in NOT_COUNTED:
                     start, end = prepared.original(a, b)
                     covered[start:end] = b"\x01" * (end - start)
         n = _overlap(covered, counted)
         per_source.append((n, -rank, source))
 
-    # Runs found in a policy text first (wording found there is policy wording, whoever else repeats
+    # Runs found in the report template first (every report following it holds its headings too),
+    # then runs found in a policy text (wording found there is policy wording, whoever else repeats
     # it), then the run with the most text not yet taken, a corpus text before a report with as much
     # (the report most likely copied it from there too); each keeps the stretch no run before it took.
     # Lazy greedy: a run whose free length shrank since it was queued goes back with its new length.
     taken = bytearray(len(prepared.norm))
     segments = []
     queue = [
-        (c[3] != POLICY, -c[0].length, not c[1].corpus, c[2], c[0].q, n) for n, c in enumerate(candidates)
+        (c[3] != TEMPLATE, c[3] != POLICY, -c[0].length, not c[1].corpus, c[2], c[0].q, n)
+        for n, c in enumerate(candidates)
     ]
     heapq.heapify(queue)
     while queue:
@@ -932,8 +943,8 @@ def analyse(
         free = _free(taken, m)
         if not free:
             continue
-        if free != -key[1]:
-            heapq.heappush(queue, (key[0], -free, *key[2:]))
+        if free != -key[2]:
+            heapq.heappush(queue, (key[0], key[1], -free, *key[3:]))
             continue
         pos = m.q
         while pos < m.q_end:
@@ -954,7 +965,7 @@ def analyse(
     pieces: list[list] = []
     longest = 0
     for a, b, source, shift, base in segments:
-        if base != COMMON:
+        if base not in NOT_COUNTED:
             start, end = prepared.original(a, b)
             longest = max(longest, sum(counted[start:end]))
         for pa, pb, cls in _pieces(a, b, base, inside):
@@ -968,7 +979,7 @@ def analyse(
         # Only now is it known which sources' original offsets are needed.
         complete(list({id(piece[2]): piece[2] for piece in pieces}.values()))
     classes = bytearray(len(prepared.text))
-    codes = {COPIED: 1, QUOTATION: 2, POLICY: 3, COMMON: 4}
+    codes = {COPIED: 1, QUOTATION: 2, POLICY: 3, COMMON: 4, TEMPLATE: 5}
     passages: list[Passage] = []
     for pa, pb, source, shift, cls in pieces:
         start, end = prepared.original(pa, pb)
@@ -1043,7 +1054,7 @@ class MemoryIndex:
         return len(self._entries)
 
     def add(self, key, text: str, *, name: str | None = None, author: str | None = None,
-            policy: bool = False, corpus: bool = True) -> Prepared:  # fmt: skip
+            policy: bool = False, corpus: bool = True, template: bool = False) -> Prepared:  # fmt: skip
         lines = split_lines(text)
         keys = line_keys(text, lines)
         prepared = prepare(text, frequent_lines=self.frequent_lines(keys), lines=lines)
@@ -1051,7 +1062,7 @@ class MemoryIndex:
         name = str(key) if name is None else name
         source = Source(
             key, name, name if author is None else author, policy,
-            norm=prepared.norm, corpus=corpus, skipped=prepared.skipped,
+            norm=prepared.norm, corpus=corpus, template=template, skipped=prepared.skipped,
         )  # fmt: skip
         self._entries[key] = _Entry(source, corpus, {h for h, _ in fps})
         for h, pos in fps:

@@ -60,6 +60,7 @@ class DatabaseStore:
                 kind == Document.Kind.POLICY,
                 norm=part,
                 corpus=kind in Document.CORPUS_KINDS,
+                template=kind == Document.Kind.FORM,
                 start=start,
                 total=total,
             )

@@ -47,6 +47,9 @@ def read_flat(grid: Grid, mapping: SheetMapping, problems: list) -> list[CadreRo
 
 
 def _row(sheet: str, number: int, cells: dict, problems: list, flagged: set) -> CadreRow:
+    if "政治面貌" not in cells and cells.get("入党时间") is not None:
+        # The vendor's roster has no 政治面貌 column: a 入党时间 says 中共党员, as in a 任免审批表.
+        cells = {**cells, "政治面貌": "中共党员"}
     post_text = str(cells.get("现工作单位及职务") or "")
     if post_text and cells.get("单位") is None and cells.get("现任职务") is None:
         # 现工作单位及职务全称 alone (东城区青山镇党委书记) names both; the planner splits it.

@@ -38,7 +38,7 @@ def cohort(
     flow = pipeline(selection, year)
     return {
         **jsonable(f),
-        **basic_figures(basic_table(selection)),
+        **basic_figures(basic_table(selection, total=f, total_only=True)),
         "scope": unit.code if unit else None,
         "cohort": cohort,
         "pipeline": jsonable(flow),

@@ -1,24 +1,26 @@
 """The 基本情况统计表: the organization department's fixed table (statistics.md).
 
 One row per county (or per kind of chief post), then 合计; each count followed by
-its share. The counts that need a person's career (tenure at the post level,
-years of township service) walk their posts and 简历 lines, so the table loads
-the cohort's cadres once (tens of thousands at most) and counts in Python; the
-counting itself (`count_row`) is pure, so it is tested on hand-made people.
+its share. The counts of a person's record (party, education, degree, age) are
+the database aggregates of cohort.figures, per county from the same grouped
+query as the county comparison. The counts of a career (tenure at the post
+level, months of township service) walk each person's posts and 简历 lines in
+Python, with the months read from the database as numbers.
 """
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from pingyi.org.models import Post, ResumeEntry, Unit
-from pingyi.org.vocab import TOWNSHIP_KINDS, Degree, Education
+from django.db.models import Func, IntegerField, Q
 
-from .cohort import HAN, SECRETARY_TITLES, Selection
-from .numbers import mean, pct, shown
+from pingyi.org.models import Post, ResumeEntry
+from pingyi.org.vocab import TOWNSHIP_KINDS
 
-PARTY = ("中共党员", "中共预备党员")
+from .cohort import Selection, county_comparison, figures
+from .numbers import pct, shown
+
 GRASSROOTS_MONTHS = 24  # 具有2年以上基层工作经历: 以上 includes the number
 
 # (group label, [(key, column label)]); a group of one key without a label stands alone.
@@ -39,9 +41,6 @@ GROUPS = [
     (None, [("grassroots_2y_or_more", "具有2年以上基层工作经历")]),
 ]  # fmt: skip
 KEYS = [key for _group, columns in GROUPS for key, _label in columns]
-AGE_BANDS = [("age_35_or_under", None, 35), ("age_36_40", 36, 40), ("age_41_45", 41, 45),
-             ("age_46_50", 46, 50), ("age_51_54", 51, 54), ("age_55_59", 55, 59),
-             ("age_60_or_over", 60, None)]  # fmt: skip
 TENURE_BANDS = [("tenure_under_1y", None, 11), ("tenure_1_3y", 12, 35), ("tenure_3_5y", 36, 59),
                 ("tenure_5_10y", 60, 119), ("tenure_10y_or_more", 120, None)]  # fmt: skip
 
@@ -53,110 +52,56 @@ _TOWNSHIP_LINE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Person:
-    birth: dt.date
-    gender: str = "男"
-    ethnicity: str = HAN
-    political_status: str = ""
-    education: int | None = None  # highest of 全日制 and 在职
-    degree: int | None = None  # highest of 全日制 and 在职
-    tenure_months: int | None = None  # at the post level; None: holds no such post on the date
-    township_months: int = 0
-
-
-def months_between(start: dt.date, end: dt.date) -> int:
-    """Completed months from start's month to end's month."""
-    return 12 * (end.year - start.year) + end.month - start.month
-
-
-def age(birth: dt.date, as_of: dt.date) -> int:
-    return as_of.year - birth.year - (1 if as_of.month < birth.month else 0)
+def ym(d: dt.date) -> int:
+    """A month as a number, so months subtract: 12 × year + month − 1."""
+    return d.year * 12 + d.month - 1
 
 
 def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def count_row(people: list[Person], as_of: dt.date) -> dict:
-    """Every key of the table, each count with its `_pct`, plus `count` and `mean_age`."""
-    counts = dict.fromkeys(KEYS, 0)
-    ages = 0
-    for p in people:
-        years = age(p.birth, as_of)
-        ages += years
-        counts["female"] += p.gender == "女"
-        counts["ethnic_minority"] += p.ethnicity != HAN
-        party = p.political_status in PARTY
-        counts["party_members" if party else "non_party_members"] += 1
-        counts[_education_key(p.education)] += 1
-        if p.degree in _DEGREE_KEYS:
-            counts[_DEGREE_KEYS[p.degree]] += 1
-        for key, low, high in AGE_BANDS:
-            if _within(years, low, high):
-                counts[key] += 1
-        if p.tenure_months is not None:
-            for key, low, high in TENURE_BANDS:
-                if _within(p.tenure_months, low, high):
-                    counts[key] += 1
-        counts["grassroots_2y_or_more"] += p.township_months >= GRASSROOTS_MONTHS
-    n = len(people)
-    row = {"count": n, "mean_age": mean(ages, n)}
-    for key in KEYS:
-        row[key] = counts[key]
-        row[f"{key}_pct"] = pct(counts[key], n)
-    return row
+def career_keys(tenure_months: int | None, township_months: int) -> tuple[str, ...]:
+    """The tenure band (none when no post of the level is held) and 2 years of township service."""
+    keys = []
+    if tenure_months is not None:
+        keys += [key for key, low, high in TENURE_BANDS if _within(tenure_months, low, high)]
+    if township_months >= GRASSROOTS_MONTHS:
+        keys.append("grassroots_2y_or_more")
+    return tuple(keys)
 
 
-_DEGREE_KEYS = {
-    Degree.DOCTOR: "degree_doctor",
-    Degree.MASTER: "degree_master",
-    Degree.BACHELOR: "degree_bachelor",
-}
+def tenure_start(spells: list[tuple[int, int | None]], ref: int) -> int | None:
+    """The start month of the earliest post of the level held without a break up to month ref.
 
-
-def _education_key(level: int | None) -> str:
-    if level is not None and level >= Education.MASTER:
-        return "edu_graduate"
-    return {
-        Education.BACHELOR: "edu_bachelor",
-        Education.JUNIOR_COLLEGE: "edu_college",
-        Education.SECONDARY: "edu_secondary",
-    }.get(level, "edu_high_school_or_below")
-
-
-def tenure_start(spells: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> dt.date | None:
-    """The start of the earliest post of the level held without a break up to the date.
-
-    Spells are (start, end) of the posts of the level; a post ending in the month
-    another begins, or later, joins it without a break (the 免职 month is the
-    successor's first month).
+    Spells are (start month, end month) of the posts of the level; a post ending in
+    the month another begins, or later, joins it without a break (the 免职 month is
+    the successor's first month).
     """
-    month = as_of.replace(day=1)
-    held = [s for s, e in spells if s <= as_of and (e is None or e > month)]
+    held = [s for s, e in spells if s <= ref and (e is None or e > ref)]
     if not held:
         return None
     begin = min(held)
     while True:
-        earlier = [
-            s for s, e in spells if s < begin and e is not None and e.replace(day=1) >= begin.replace(day=1)
-        ]
-        if not earlier or min(earlier) >= begin:
+        earlier = [s for s, e in spells if s < begin and e is not None and e >= begin]
+        if not earlier:
             return begin
         begin = min(earlier)
 
 
-def service_months(spells: list[tuple[dt.date, dt.date | None]], as_of: dt.date) -> int:
-    """Months covered by the spells up to the date, each month once (posts and 简历 overlap)."""
-    ref = as_of.year * 12 + as_of.month - 1
-    covered: set[int] = set()
-    for start, end in spells:
-        if start is None or start > as_of:
-            continue
-        first = start.year * 12 + start.month - 1
-        last = ref if end is None else min(ref, end.year * 12 + end.month - 1)
-        covered.update(range(first, last))
-    return len(covered)
+def service_months(spells: list[tuple[int, int | None]], ref: int) -> int:
+    """Months covered by the spells before month ref, each month once (posts and 简历 overlap)."""
+    intervals = sorted(
+        (s, ref if e is None else min(ref, e)) for s, e in spells if s is not None and s <= ref
+    )
+    total, reached = 0, None
+    for first, last in intervals:
+        if reached is not None and first < reached:
+            first = reached
+        if last > first:
+            total += last - first
+            reached = last
+    return total
 
 
 def is_township_line(text: str) -> bool:
@@ -164,10 +109,69 @@ def is_township_line(text: str) -> bool:
     return bool(_TOWNSHIP_LINE.search(first))
 
 
+class MonthIndex(Func):
+    """ym() in SQL. SQLite's EXTRACT is a Python function called per row; its dates are
+    ISO text, so substr reads the same numbers several times faster."""
+
+    output_field = IntegerField()
+    arity = 1
+    template = "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12"
+            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)",
+            **extra,
+        )
+
+
+def _months(field: str):
+    return MonthIndex(field)
+
+
+def careers(selection: Selection) -> dict[int, tuple[str, ...]]:
+    """Each counted person's career keys, from their posts and parsed 简历 lines.
+
+    Months come out of the database as numbers: no dates to convert for ten
+    thousand people.
+    """
+    as_of = selection.as_of
+    ref = ym(as_of)
+    ids = selection.cadres().values("pk")  # a subquery: no list of ten thousand parameters
+    level_field = "is_county_team" if selection.cohort == "county_teams" else "is_chief"
+    level, township = defaultdict(list), defaultdict(list)
+    posts = (
+        Post.objects.filter(cadre_id__in=ids, start__lte=as_of)
+        .filter(Q(**{level_field: True}) | Q(unit__kind__in=TOWNSHIP_KINDS))
+        .annotate(s=_months("start"), e=_months("end"))
+        .values_list("cadre_id", "s", "e", level_field, "unit__kind")
+    )
+    for cadre_id, s, e, is_level, kind in posts:
+        if is_level:
+            level[cadre_id].append((s, e))
+        if kind in TOWNSHIP_KINDS:
+            township[cadre_id].append((s, e))
+    lines = (
+        ResumeEntry.objects.filter(cadre_id__in=ids, status="ok", start__lte=as_of)
+        .annotate(s=_months("start"), e=_months("end"))
+        .values_list("cadre_id", "s", "e", "text")
+    )
+    for cadre_id, s, e, text in lines:
+        if is_township_line(text):
+            township[cadre_id].append((s, e))
+    result = {}
+    for pk in selection.cadres().values_list("pk", flat=True):
+        begin = tenure_start(level[pk], ref)
+        result[pk] = career_keys(None if begin is None else ref - begin, service_months(township[pk], ref))
+    return result
+
+
 @dataclass
 class Table:
     selection: Selection
-    rows: list[tuple[str, dict]]  # (label, count_row), the last one 合计
+    rows: list[tuple[str, dict]]  # (label, row), the last one 合计
     by: str  # what the rows are: 县（市、区） or 类别
 
     @property
@@ -191,72 +195,49 @@ class Table:
         return layout(self)[2]
 
 
-def _people(selection: Selection) -> dict[int, Person]:
-    as_of = selection.as_of
-    cadres = list(
-        selection.cadres().values(
-            "id", "birth", "gender", "ethnicity", "political_status", "education_fulltime",
-            "education_inservice", "degree_fulltime", "degree_inservice",
-        )
-    )  # fmt: skip
-    ids = [c["id"] for c in cadres]
-    level = defaultdict(list)
-    township = defaultdict(list)
-    level_field = "is_county_team" if selection.cohort == "county_teams" else "is_chief"
-    for p in Post.objects.filter(cadre_id__in=ids, start__lte=as_of).values(
-        "cadre_id", "start", "end", level_field, "unit__kind"
-    ):
-        if p[level_field]:
-            level[p["cadre_id"]].append((p["start"], p["end"]))
-        if p["unit__kind"] in TOWNSHIP_KINDS:
-            township[p["cadre_id"]].append((p["start"], p["end"]))
-    for e in ResumeEntry.objects.filter(cadre_id__in=ids, status="ok", start__lte=as_of).values(
-        "cadre_id", "start", "end", "text"
-    ):
-        if is_township_line(e["text"]):
-            township[e["cadre_id"]].append((e["start"], e["end"]))
-    people = {}
-    for c in cadres:
-        begin = tenure_start(level[c["id"]], as_of)
-        people[c["id"]] = Person(
-            birth=c["birth"],
-            gender=c["gender"],
-            ethnicity=c["ethnicity"],
-            political_status=c["political_status"],
-            education=max(filter(None, (c["education_fulltime"], c["education_inservice"])), default=None),
-            degree=max(filter(None, (c["degree_fulltime"], c["degree_inservice"])), default=None),
-            tenure_months=None if begin is None else months_between(begin, as_of),
-            township_months=service_months(township[c["id"]], as_of),
-        )
-    return people
+def _row(figures: dict, career: list[tuple[str, ...]]) -> dict:
+    """A row of the table: the database's counts (cohort.figures) and the careers' counts."""
+    n = figures["count"]
+    counts = Counter(key for keys in career for key in keys)
+    row = {"count": n, "mean_age": figures["mean_age"]}
+    for key in KEYS:
+        row[key] = figures[key] if key in figures else counts[key]
+        row[f"{key}_pct"] = pct(row[key], n)
+    return row
 
 
-def basic_table(selection: Selection) -> Table:
-    """Rows per county for the whole city; per kind of chief post inside a county; then 合计."""
-    people = _people(selection)
-    as_of = selection.as_of
+def basic_table(selection: Selection, *, total: dict | None = None, counties: list[dict] | None = None,
+                total_only: bool = False) -> Table:  # fmt: skip
+    """Rows per county for the whole city; per kind of chief post inside a county; then 合计.
+
+    `total` and `counties` are cohort.figures and cohort.county_comparison of the same
+    selection when the caller has them already.
+    """
+    career = careers(selection)
+    if total is None:
+        total = figures(selection.cadres(), selection.as_of)
     rows: list[tuple[str, dict]] = []
     by = "类别"
-    if selection.review is None and (selection.scope is None or selection.scope.parent_id is None):
+    if total_only:
+        pass
+    elif selection.review is None and (selection.scope is None or selection.scope.parent_id is None):
         by = "县（市、区）"
         county_field = "unit_id" if selection.cohort == "county_teams" else "unit__parent_id"
         first: dict[int, int] = {}
         for cadre_id, county in selection.posts().order_by("id").values_list("cadre_id", county_field):
             first.setdefault(cadre_id, county)
         groups = defaultdict(list)
-        for pk, person in people.items():
-            groups[first.get(pk)].append(person)
-        for unit in Unit.objects.filter(pk__in=[k for k in groups if k]).order_by("code"):
-            rows.append((unit.name, count_row(groups[unit.pk], as_of)))
+        for pk, keys in career.items():
+            groups[first.get(pk)].append(keys)
+        for c in county_comparison(selection) if counties is None else counties:
+            rows.append((c["unit"].name, _row(c, groups[c["unit"].pk])))
     elif selection.review is None and selection.cohort == "chiefs":
-        held = selection.posts()
-        for label, posts in (
-            ("党（工）委书记", held.filter(title__in=SECRETARY_TITLES)),
-            ("乡镇长、街道办事处主任", held.exclude(title__in=SECRETARY_TITLES)),
-        ):
-            ids = set(posts.values_list("cadre_id", flat=True))
-            rows.append((label, count_row([people[pk] for pk in ids if pk in people], as_of)))
-    rows.append(("合计", count_row(list(people.values()), as_of)))
+        for cohort, label in (("secretaries", "党（工）委书记"), ("heads", "乡镇长、街道办事处主任")):
+            part = Selection(selection.as_of, selection.scope, cohort)
+            ids = set(part.cadres().values_list("pk", flat=True))
+            part_figures = figures(part.cadres(), selection.as_of)
+            rows.append((label, _row(part_figures, [career[pk] for pk in ids if pk in career])))
+    rows.append(("合计", _row(total, list(career.values()))))
     return Table(selection, rows, by)
 
 

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, ExtractYear, Greatest
 
 from pingyi.lib.yearmonth import birth_bounds, fmt
 from pingyi.org.models import Cadre, Post, Unit
-from pingyi.org.vocab import Education
+from pingyi.org.vocab import Degree, Education
 
 from .numbers import mean, pct
 
@@ -28,6 +28,11 @@ AGE_BANDS = [("35岁及以下", None, 35), ("36–40岁", 36, 40), ("41–45岁"
              ("46–50岁", 46, 50), ("51–55岁", 51, 55), ("56岁及以上", 56, None)]  # fmt: skip
 DECADES = [("60后", 1960), ("70后", 1970), ("80后", 1980), ("90后", 1990)]
 HAN = "汉族"
+PARTY = ("中共党员", "中共预备党员")
+# The 基本情况统计表's bands (statistics.md), apart from the page's AGE_BANDS above.
+TABLE_AGE_BANDS = [("age_35_or_under", None, 35), ("age_36_40", 36, 40), ("age_41_45", 41, 45),
+                   ("age_46_50", 46, 50), ("age_51_54", 51, 54), ("age_55_59", 55, 59),
+                   ("age_60_or_over", 60, None)]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,10 @@ def _highest():
     return Greatest(Coalesce("education_fulltime", 0), Coalesce("education_inservice", 0))
 
 
+def _degree():
+    return Greatest(Coalesce("degree_fulltime", 0), Coalesce("degree_inservice", 0))
+
+
 def _band(as_of: dt.date, low, high) -> Q:
     earliest, latest = birth_bounds(as_of, low, high)
     q = Q()
@@ -112,6 +121,11 @@ def _aggregates(as_of: dt.date) -> dict:
         counts[f"decade_{start}"] = Count("id", filter=_decade(start))
     for i, (_label, low, high) in enumerate(AGE_BANDS):
         counts[f"band_{i}"] = Count("id", filter=_band(as_of, low, high))
+    counts["party_members"] = Count("id", filter=Q(political_status__in=PARTY))
+    for key, low, high in TABLE_AGE_BANDS[1:]:
+        counts[key] = Count("id", filter=_band(as_of, low, high))
+    for level in Degree:
+        counts[f"degree_{level.value}"] = Count("id", filter=Q(degree=level.value))
     for level in Education:
         counts[f"highest_{level.value}"] = Count("id", filter=Q(highest=level.value))
         counts[f"fulltime_{level.value}"] = Count("id", filter=Q(education_fulltime=level.value))
@@ -120,7 +134,9 @@ def _aggregates(as_of: dt.date) -> dict:
 
 def figures(cadres, as_of: dt.date) -> dict:
     """The statistics.md figures over a queryset of cadres, in one aggregate query."""
-    row = cadres.annotate(age=_age(as_of), highest=_highest()).aggregate(**_aggregates(as_of))
+    row = cadres.annotate(age=_age(as_of), highest=_highest(), degree=_degree()).aggregate(
+        **_aggregates(as_of)
+    )
     return _shape(row, as_of)
 
 
@@ -174,6 +190,25 @@ def _shape(row: dict, as_of: dt.date) -> dict:
             for level in reversed(Education)
         ]
         + [_unrecorded_education(n, highest, fulltime)],
+        **_table_counts(row, n, highest),
+    }
+
+
+def _table_counts(row: dict, n: int, highest: dict) -> dict:
+    """The 基本情况统计表's counts that the database can make (basic.py adds the careers')."""
+    recorded = sum(highest.values())
+    return {
+        "party_members": row["party_members"],
+        "non_party_members": n - row["party_members"],
+        "edu_graduate": highest[Education.MASTER] + highest[Education.DOCTOR],
+        "edu_bachelor": highest[Education.BACHELOR],
+        "edu_college": highest[Education.JUNIOR_COLLEGE],
+        "edu_secondary": highest[Education.SECONDARY],
+        "edu_high_school_or_below": highest[Education.HIGH_SCHOOL] + n - recorded,
+        "degree_doctor": row[f"degree_{Degree.DOCTOR.value}"],
+        "degree_master": row[f"degree_{Degree.MASTER.value}"],
+        "degree_bachelor": row[f"degree_{Degree.BACHELOR.value}"],
+        **{key: row[key] for key, _low, _high in TABLE_AGE_BANDS},
     }
 
 
@@ -207,7 +242,7 @@ def county_comparison(selection: Selection) -> list[dict]:
     county = Subquery(selection.posts().filter(cadre=OuterRef("pk")).order_by("id").values(county_field)[:1])
     grouped = (
         selection.cadres()
-        .annotate(age=_age(selection.as_of), highest=_highest(), county=county)
+        .annotate(age=_age(selection.as_of), highest=_highest(), degree=_degree(), county=county)
         .values("county")
         .annotate(**_aggregates(selection.as_of))
         .order_by()

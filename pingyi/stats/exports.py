@@ -19,7 +19,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _analysis(request) -> Analysis:
     form = AnalysisForm(request.GET or None, request.user)
-    return analyse(form.selection(), form.transition_year)
+    return analyse(form.selection(), form.transition_year, *form.comparison)
 
 
 def word(request):
@@ -77,6 +77,30 @@ def tables(a: Analysis) -> list[tuple[str, list[str], list[list]]]:
     return result
 
 
+def change_table(a: Analysis) -> tuple[list[str], list[list]]:
+    c = a.comparison
+    since, as_of = c.since, a.selection.as_of
+    headers = [
+        "项目",
+        f"{since.year}.{since.month:02d}.{since.day:02d}",
+        f"{as_of.year}.{as_of.month:02d}.{as_of.day:02d}",
+        "变化",
+    ]
+
+    def value(v, kind):
+        if v is None:
+            return "—"
+        return _pct(v) if kind == "pct" else v if isinstance(v, int) else shown(v)
+
+    rows = [[ch.label, value(ch.before, ch.kind), value(ch.after, ch.kind), ch.words] for ch in c.changes]
+    rows += [
+        ["新进（人）", "", c.joined, ""],
+        ["离开（人）", "", c.left, ""],
+        ["调整任职单位（人）", "", c.moved, ""],
+    ]
+    return headers, rows
+
+
 def word_report(a: Analysis) -> bytes:
     doc = GongwenDocument(
         a.title,
@@ -85,7 +109,7 @@ def word_report(a: Analysis) -> bytes:
     data = a.charts()
     by_title = {title: (headers, rows) for title, headers, rows in tables(a)}
     doc.heading("一、总体情况")
-    doc.paragraph(a.paragraph)
+    doc.paragraph(a.paragraph + a.change_text)
     if a.selection.cohort != "county_teams":
         doc.paragraph(a.pipeline_text)
     doc.table(*by_title["总体情况"], caption="表1  总体情况")
@@ -120,9 +144,12 @@ def word_report(a: Analysis) -> bytes:
     doc.heading(f"{'五' if a.counties else '四'}、县（市、区）党政领导班子成员来源")
     doc.paragraph(a.pipeline_text)
     doc.table(*by_title["班子成员来源"], caption=f"表{number}  班子成员来源")
-    doc.heading(f"{'六' if a.counties else '五'}、基本情况统计表")
+    doc.heading(f"{'六' if a.counties else '五'}、基本情况统计表{'和变化情况' if a.comparison else ''}")
     for i, (title, headers, rows) in enumerate(word_parts(a.basic), start=1):
         doc.table(headers, rows, caption=f"基本情况统计表（{i}）  {title}")
+    if a.comparison:
+        doc.paragraph(a.comparison.sentence)
+        doc.table(*change_table(a), caption=f"变化情况（与{a.comparison.label}相比）")
     doc.signature(settings.ORGANIZATION_NAME, dt.date.today())
     return doc.to_bytes()
 
@@ -131,7 +158,11 @@ def excel_tables(a: Analysis) -> bytes:
     groups, names, rows = layout(a.basic)
     columns = [xlsx.ColumnSpec(n, width=16 if i == 0 else 9) for i, n in enumerate(names)]
     sheets = [xlsx.SheetSpec("基本情况统计表", columns, rows, groups=groups)]
+    if a.comparison:
+        headers, change_rows = change_table(a)
+        change_columns = [xlsx.ColumnSpec(h, width=30 if i in (0, 3) else 14) for i, h in enumerate(headers)]
+        sheets.append(xlsx.SheetSpec("变化情况", change_columns, change_rows))
     for title, headers, rows in tables(a):
         columns = [xlsx.ColumnSpec(h, width=24 if i == 0 else 14) for i, h in enumerate(headers)]
         sheets.append(xlsx.SheetSpec(title, columns, rows))
-    return xlsx.write_workbook(sheets, instructions=[a.title, a.paragraph, a.pipeline_text])
+    return xlsx.write_workbook(sheets, instructions=[a.title, a.paragraph + a.change_text, a.pipeline_text])

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from .basic import Table, basic_table
+from .changes import Comparison, before_transition, compare, year_before
 from .cohort import Selection, county_comparison, ethnicity_table, figures
 from .pipeline import pipeline
 from .speech import cohort_paragraph, pipeline_sentence
@@ -18,6 +19,11 @@ class Analysis:
     paragraph: str
     pipeline_text: str
     basic: Table
+    comparison: Comparison | None = None
+
+    @property
+    def change_text(self) -> str:
+        return self.comparison.sentence if self.comparison else ""
 
     @property
     def title(self) -> str:
@@ -50,17 +56,39 @@ class Analysis:
         }
 
 
-def analyse(selection: Selection, year: int | None = None) -> Analysis:
+def comparison(selection: Selection, f: dict, table: Table, mode: str, since=None) -> Comparison | None:
+    """The figures on an earlier date against these: 上年同期, 换届前 or a given date."""
+    if mode == "none":
+        return None
+    if mode == "transition":
+        since = before_transition(selection)
+        if since is None or since >= selection.as_of:
+            return None
+        label = f"换届前（{since.year}年{since.month}月）"
+    elif mode == "date" and since is not None:
+        label = f"{since.year}年{since.month}月{since.day}日"
+    else:
+        since, label = year_before(selection.as_of), "上年同期"
+    earlier = Selection(since, selection.scope, selection.cohort)
+    earlier_figures = figures(earlier.cadres(), since)
+    before = (earlier_figures, basic_table(earlier, total=earlier_figures, total_only=True))
+    return compare(selection, since, label, before, (f, table))
+
+
+def analyse(selection: Selection, year: int | None = None, mode: str = "year", since=None) -> Analysis:
     cadres = selection.cadres()
     f = figures(cadres, selection.as_of)
     flow = pipeline(selection, year)
+    counties = county_comparison(selection)
+    table = basic_table(selection, total=f, counties=counties)
     return Analysis(
         selection=selection,
         figures=f,
         ethnicity=ethnicity_table(cadres),
-        counties=county_comparison(selection),
+        counties=counties,
         pipeline=flow,
         paragraph=cohort_paragraph(selection, f),
         pipeline_text=pipeline_sentence(selection, flow),
-        basic=basic_table(selection),
+        basic=table,
+        comparison=comparison(selection, f, table, mode, since),
     )

@@ -6,7 +6,7 @@ from .report import analyse
 
 def analysis(request):
     form = AnalysisForm(request.GET or None, request.user)
-    result = analyse(form.selection(), form.transition_year)
+    result = analyse(form.selection(), form.transition_year, *form.comparison)
     query = request.GET.urlencode()
     return render(
         request,

@@ -35,13 +35,13 @@ from pingyi.org.actions import new_post
 from pingyi.org.vocab import Degree, Education
 from pingyi.stats.basic import (
     KEYS,
-    Person,
     basic_table,
-    count_row,
+    career_keys,
     is_township_line,
     layout,
     service_months,
     tenure_start,
+    ym,
 )
 from pingyi.stats.cohort import Selection
 from pingyi.testing import make_cadre, make_city, make_personas
@@ -113,38 +113,43 @@ def test_inside_a_county_the_rows_are_the_kinds_of_chief_post(city):
     ]
 
 
-def test_band_edges_one_person_at_a_time():
-    def row(**kw):
-        return count_row([Person(birth=kw.pop("birth", d(1980, 1, 1)), **kw)], AS_OF)
-
-    for birth, key in [(d(1990, 7, 1), "age_35_or_under"), (d(1990, 6, 1), "age_36_40"),
-                       (d(1971, 7, 1), "age_51_54"), (d(1971, 6, 1), "age_55_59"),
-                       (d(1966, 7, 1), "age_55_59"), (d(1966, 6, 1), "age_60_or_over")]:  # fmt: skip
-        assert row(birth=birth)[key] == 1, (birth, key)
+def test_tenure_and_service_edges():
     for months, key in [(11, "tenure_under_1y"), (12, "tenure_1_3y"), (35, "tenure_1_3y"), (36, "tenure_3_5y"),
                         (59, "tenure_3_5y"), (60, "tenure_5_10y"), (119, "tenure_5_10y"),
                         (120, "tenure_10y_or_more")]:  # fmt: skip
-        assert row(tenure_months=months)[key] == 1, (months, key)
-    assert row(township_months=24)["grassroots_2y_or_more"] == 1
-    assert row(township_months=23)["grassroots_2y_or_more"] == 0
-    assert row(tenure_months=None)["tenure_under_1y"] == 0  # holds no post of the level: in no band
-    assert count_row([], AS_OF)["female_pct"] is None
+        assert career_keys(months, 0) == (key,), (months, key)
+    assert career_keys(None, 24) == ("grassroots_2y_or_more",)  # holds no post of the level: no tenure band
+    assert career_keys(None, 23) == ()
+
+
+def spells(*pairs):
+    return [(ym(s), None if e is None else ym(e)) for s, e in pairs]
+
+
+REF = ym(AS_OF)
 
 
 def test_tenure_runs_back_over_posts_held_without_a_break():
-    assert tenure_start([(d(2020, 3, 1), None), (d(2012, 1, 1), d(2020, 1, 1))], AS_OF) == d(2020, 3, 1)
-    assert tenure_start([(d(2019, 6, 1), None), (d(2014, 3, 1), d(2019, 6, 1))], AS_OF) == d(2014, 3, 1)
+    assert tenure_start(spells((d(2020, 3, 1), None), (d(2012, 1, 1), d(2020, 1, 1))), REF) == ym(
+        d(2020, 3, 1)
+    )
+    assert tenure_start(spells((d(2019, 6, 1), None), (d(2014, 3, 1), d(2019, 6, 1))), REF) == ym(
+        d(2014, 3, 1)
+    )
     # Ended in a later month than the next began (overlapping): still one run.
-    chain = [(d(2022, 1, 1), None), (d(2018, 1, 1), d(2022, 5, 1)), (d(2015, 1, 1), d(2018, 1, 1))]
-    assert tenure_start(chain, AS_OF) == d(2015, 1, 1)
-    assert tenure_start([(d(2012, 1, 1), d(2020, 1, 1))], AS_OF) is None
+    chain = spells((d(2022, 1, 1), None), (d(2018, 1, 1), d(2022, 5, 1)), (d(2015, 1, 1), d(2018, 1, 1)))
+    assert tenure_start(chain, REF) == ym(d(2015, 1, 1))
+    assert tenure_start(spells((d(2012, 1, 1), d(2020, 1, 1))), REF) is None
+    # A post ending in the reference month is not held in it.
+    assert tenure_start(spells((d(2012, 1, 1), d(2026, 6, 1))), REF) is None
 
 
 def test_township_service_counts_each_month_once():
     # A post and the 简历 line repeating it cover the same months.
-    assert service_months([(d(2024, 6, 1), None), (d(2024, 6, 1), None)], AS_OF) == 24
-    assert service_months([(d(2020, 6, 1), d(2021, 6, 1)), (d(2025, 6, 1), None)], AS_OF) == 24
-    assert service_months([(d(2027, 1, 1), None)], AS_OF) == 0
+    assert service_months(spells((d(2024, 6, 1), None), (d(2024, 6, 1), None)), REF) == 24
+    assert service_months(spells((d(2020, 6, 1), d(2021, 6, 1)), (d(2025, 6, 1), None)), REF) == 24
+    assert service_months(spells((d(2010, 1, 1), d(2020, 1, 1)), (d(2012, 1, 1), d(2013, 1, 1))), REF) == 120
+    assert service_months(spells((d(2027, 1, 1), None)), REF) == 0
     assert is_township_line("东城区青山镇党委副书记、镇长")
     assert is_township_line("柳营乡乡长") and is_township_line("文昌街道办事处科员")
     assert not is_township_line("镇江市委组织部科员") and not is_township_line("西河县乡镇企业局局长")

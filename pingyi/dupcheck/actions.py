@@ -343,7 +343,8 @@ def do_check_document(document: Document, *, user=None, request=None) -> CheckRe
         result, _ = CheckResult.objects.update_or_create(document=document, defaults=values)
         record(
             CHECK, request=request, user=user, target=f"document:{document.pk}",
-            summary=f"《{document.title}》总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
+            summary=f"《{document.title}》去除引用复制比 {_percent(values['metrics']['excluding_quotes_ratio'])}"
+            f"，总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
         )  # fmt: skip
     return result
 
@@ -362,7 +363,8 @@ def do_check_text(*, title: str, text: str, user=None, request=None) -> CheckRes
         result = CheckResult.objects.create(document=document, **values)
         record(
             ADHOC, request=request, user=user, target=f"document:{document.pk}",
-            summary=f"《{title}》总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
+            summary=f"《{title}》去除引用复制比 {_percent(values['metrics']['excluding_quotes_ratio'])}"
+            f"，总文字复制比 {_percent(values['metrics']['total_copy_ratio'])}",
         )  # fmt: skip
     return result
 

@@ -6,7 +6,19 @@ side-by-side view through `dupcheck/_side_by_side.html` or the `dupcheck_side_by
 
 from dataclasses import dataclass, field
 
-CLASS_LABELS = {"copied": "复制", "quotation": "引用", "policy": "政策文件", "common": "常用语"}
+CLASS_LABELS = {
+    "copied": "复制",
+    "quotation": "引用",
+    "policy": "政策文件",
+    "template": "模板",
+    "common": "常用语",
+}
+# Beside the two ratios wherever they are shown (pages, the Word report, the command): what each counts.
+# 去除引用复制比 is the headline figure, 总文字复制比 beside it.
+FIGURES_NOTE = (
+    "去除引用复制比只计复制的文字；总文字复制比另计引用和政策文件原文；"
+    "与述职报告模板相同的文字和常用语不计入任何比例。"
+)
 CONTEXT = 600  # characters of the source shown on each side of a matched passage
 
 
@@ -17,7 +29,7 @@ def percent(value) -> str:
 @dataclass
 class Run:
     text: str
-    css: str = ""  # dc-copied, dc-quotation, dc-policy, dc-common, dc-boilerplate or ""
+    css: str = ""  # dc-copied, dc-quotation, dc-policy, dc-template, dc-common, dc-boilerplate or ""
     passage: int | None = None  # index into the result's passages
     label: str = ""
 
@@ -47,6 +59,7 @@ class SideBySide:
     measures: dict
     legend: list[tuple[str, str, int]]
     passage_count: int
+    note: str = FIGURES_NOTE
 
 
 def _cuts(text: str, passages: list[dict], boilerplate: list) -> list[tuple[int, int, str, int | None]]:
@@ -112,7 +125,7 @@ def side_by_side(result) -> SideBySide:
                 chars=p["chars"],
                 total=percent(p["total_copy_ratio"]),
                 excluding_quotes=percent(p["excluding_quotes_ratio"]),
-                flagged=p["total_copy_ratio"] > 0,
+                flagged=p["excluding_quotes_ratio"] > 0,
             )
         )
     single = metrics.get("max_single_source") or {}

@@ -913,6 +913,14 @@ def analyse(
     counted = prepared.counted
     per_source: list[tuple[int, int, Source]] = []
     candidates = []
+    # What the template holds counts for no source: another report following the template holds its
+    # headings too, and is not where they were copied from.
+    counted_here = bytearray(counted)
+    for source, matches in found:
+        if source.template:
+            for m in matches:
+                start, end = prepared.original(m.q, m.q_end)
+                counted_here[start:end] = bytes(end - start)
     for rank, (source, matches) in enumerate(found):
         covered = bytearray(len(prepared.text))
         for m in matches:
@@ -922,7 +930,7 @@ def analyse(
                 if cls not in NOT_COUNTED:
                     start, end = prepared.original(a, b)
                     covered[start:end] = b"\x01" * (end - start)
-        n = _overlap(covered, counted)
+        n = _overlap(covered, counted_here)
         per_source.append((n, -rank, source))
 
     # Runs found in the report template first (every report following it holds its headings too),
@@ -931,6 +939,7 @@ def analyse(
     # (the report most likely copied it from there too); each keeps the stretch no run before it took.
     # Lazy greedy: a run whose free length shrank since it was queued goes back with its new length.
     taken = bytearray(len(prepared.norm))
+    by_template = bytearray(len(prepared.norm))
     segments = []
     queue = [
         (c[3] != TEMPLATE, c[3] != POLICY, -c[0].length, not c[1].corpus, c[2], c[0].q, n)
@@ -955,8 +964,13 @@ def analyse(
             while end < m.q_end and not taken[end]:
                 end += 1
             taken[pos:end] = b"\x01" * (end - pos)
-            # A few characters left over from a run mostly taken by another are evidence of nothing.
-            if end - pos >= K or (pos, end) == (m.q, m.q_end):
+            if base == TEMPLATE:
+                by_template[pos:end] = b"\x01" * (end - pos)
+            # A few characters left over from a run mostly taken by another are evidence of nothing;
+            # what is left of a run through the template's wording ("书记述职报告" before its opening
+            # sentence) is evidence only as long as a passage.
+            least = MIN_PASSAGE if by_template.find(1, m.q, m.q_end) >= 0 else K
+            if end - pos >= least or (pos, end) == (m.q, m.q_end):
                 segments.append((pos, end, source, m.s - m.q, base))
             pos = end
     segments.sort(key=lambda s: s[0])

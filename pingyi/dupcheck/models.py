@@ -284,7 +284,8 @@ class CheckResult(models.Model):
     def __str__(self):
         return f"{self.document.title} 查重结果"
 
-    # Lists mark a result at or above this 总文字复制比 for the organizer's attention.
+    # Lists mark a result at or above this 去除引用复制比 (the headline figure: copied text only) for the
+    # organizer's attention.
     FLAG_RATIO = 0.3
 
     def is_stale(self, version: int) -> bool:
@@ -296,5 +297,9 @@ class CheckResult(models.Model):
         return self.metrics.get("total_copy_ratio", 0.0)
 
     @property
+    def excluding_quotes_ratio(self) -> float:
+        return self.metrics.get("excluding_quotes_ratio", 0.0)
+
+    @property
     def flagged(self) -> bool:
-        return self.total_copy_ratio >= self.FLAG_RATIO
+        return self.excluding_quotes_ratio >= self.FLAG_RATIO

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from pingyi.lib.gongwen import GongwenDocument
 
-from .display import CLASS_LABELS, percent, side_by_side
+from .display import CLASS_LABELS, FIGURES_NOTE, percent, side_by_side
 from .models import CheckResult, Document
 
-COLOURS = {"dc-copied": "C00000", "dc-quotation": "00703C", "dc-policy": "00703C", "dc-common": "808080"}
+COLOURS = {"dc-copied": "C00000", "dc-quotation": "00703C", "dc-policy": "00703C", "dc-common": "808080", "dc-template": "808080"}
 EXCERPT = 60  # characters of a passage shown in the passage table
 
 
@@ -23,7 +23,7 @@ def _sources(result: CheckResult, chars: int) -> list[list]:
     """Each source with the characters it is credited with (quotation, policy or copied), most first."""
     credited: dict[tuple, int] = {}
     for p in result.passages:
-        if p["class"] == "common":
+        if p["class"] in ("common", "template"):
             continue
         key = (p.get("document"), p["source"])
         credited[key] = credited.get(key, 0) + p["chars"]
@@ -46,20 +46,21 @@ def report_docx(result: CheckResult) -> bytes:
     doc.heading("一、检测结论")
     single = f"（{m['single_source']}）" if m["single_source"] else ""
     conclusion = (
-        f"检测字数{m['chars']}字，总文字复制比{m['total']}，去除引用复制比{m['excluding_quotes']}，"
+        f"检测字数{m['chars']}字，去除引用复制比{m['excluding_quotes']}（总文字复制比{m['total']}），"
         f"单篇最大复制比{m['single']}{single}，最长连续复制段{m['longest_run']}字。"
     )
     if m["boilerplate_chars"]:
         conclusion += f"另有网页页面杂项{m['boilerplate_chars']}字不计入检测字数。"
     if result.flagged:
-        conclusion += f"总文字复制比达到{percent(CheckResult.FLAG_RATIO)}，请重点核查。"
+        conclusion += f"去除引用复制比达到{percent(CheckResult.FLAG_RATIO)}，请重点核查。"
     doc.paragraph(conclusion)
+    doc.paragraph(FIGURES_NOTE)
     doc.table(
         ["指标", "结果"],
         [
             ["检测字数", m["chars"]],
-            ["总文字复制比", m["total"]],
             ["去除引用复制比", m["excluding_quotes"]],
+            ["总文字复制比", m["total"]],
             ["单篇最大复制比", f"{m['single']}{single}"],
             ["最长连续复制段（字）", m["longest_run"]],
             *[[f"{label}（字）", n] for _css, label, n in sbs.legend],
@@ -77,8 +78,8 @@ def report_docx(result: CheckResult) -> bytes:
 
     doc.heading("三、分段统计")
     doc.table(
-        ["段落", "开头", "字数", "总文字复制比", "去除引用复制比"],
-        [[r.number, r.excerpt, r.chars, r.total, r.excluding_quotes] for r in sbs.paragraphs],
+        ["段落", "开头", "字数", "去除引用复制比", "总文字复制比"],
+        [[r.number, r.excerpt, r.chars, r.excluding_quotes, r.total] for r in sbs.paragraphs],
         widths_cm=[1.6, 7.0, 1.8, 2.6, 2.6],
     )
 

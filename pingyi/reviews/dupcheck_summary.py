@@ -15,7 +15,7 @@ from .views import appraisees_for, get_review_or_404, latest_checks, with_versio
 # Widths in Excel's units: a Chinese character takes two.
 COLUMNS = [
     ("顺序", 6), ("姓名", 10), ("单位", 22), ("职务", 14), ("报告版本", 10), ("提交时间", 17), ("检测字数", 10),
-    ("总文字复制比（%）", 20), ("去除引用复制比（%）", 22), ("单篇最大复制比（%）", 22), ("最大复制来源", 32),
+    ("去除引用复制比（%）", 22), ("总文字复制比（%）", 20), ("单篇最大复制比（%）", 22), ("最大复制来源", 32),
     ("最长连续复制段（字）", 22), ("检测时间", 17),
 ]  # fmt: skip
 
@@ -46,7 +46,7 @@ def rows(request, review) -> list[list]:
         m = check.metrics
         single = m.get("max_single_source") or {}
         out.append([
-            *head, m.get("chars", 0), _percent(m.get("total_copy_ratio")), _percent(m.get("excluding_quotes_ratio")),
+            *head, m.get("chars", 0), _percent(m.get("excluding_quotes_ratio")), _percent(m.get("total_copy_ratio")),
             _percent(single.get("ratio")), single.get("source") or "", m.get("longest_run", 0), _when(check.checked_at),
         ])  # fmt: skip
     # The writer wants every row as wide as the header.

@@ -321,7 +321,11 @@ def report_view(request, pk):
 def report_recheck(request, pk):
     report = _report_or_404(request, pk)
     result = actions.do_check_report(report, request.user)
-    messages.success(request, f"已重新查重：总文字复制比 {percent(result.total_copy_ratio)}")
+    messages.success(
+        request,
+        f"已重新查重：去除引用复制比 {percent(result.excluding_quotes_ratio)}"
+        f"（总文字复制比 {percent(result.total_copy_ratio)}）",
+    )
     return redirect("report_view", pk=report.pk)
 
 

@@ -41,8 +41,9 @@ def test_a_report_pasted_into_the_open_round_shows_what_was_copied_and_from_wher
     ratio.click()
     copied = page.locator(".dc-text mark.dc-copied").first
     expect(copied).to_contain_text("每季度专题研究党建工作")
-    # The template's own headings are policy wording, not copying.
-    expect(page.locator(".dc-text mark.dc-policy").first).to_contain_text("聚焦第一要务")
+    # The template's own headings are the template (grey, 模板), not copying, and in no ratio.
+    expect(page.locator(".dc-text mark.dc-template").first).to_contain_text("聚焦第一要务")
+    expect(page.locator("#dc-figures-note")).to_contain_text("去除引用复制比只计复制的文字")
     shot(page, "dupcheck-01-pasted-report")
 
     copied.click()
@@ -52,7 +53,7 @@ def test_a_report_pasted_into_the_open_round_shows_what_was_copied_and_from_wher
     shot(page, "dupcheck-02-source-passage")
 
     page.click("#dupcheck form button")  # 重新检测
-    expect(page.locator(".messages")).to_contain_text("已重新查重：总文字复制比")
+    expect(page.locator(".messages")).to_contain_text("已重新查重：去除引用复制比")
 
 
 def test_the_organizer_checks_a_text_and_grows_the_corpus(page, tmp_path):

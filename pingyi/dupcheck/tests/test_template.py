@@ -94,3 +94,22 @@ def test_the_systems_template_is_indexed_as_the_template_kind_and_counts_for_not
     assert [p["class"] for p in result.passages] == ["template"]
     assert result.metrics["total_copy_ratio"] == result.metrics["excluding_quotes_ratio"] == 0.0
     assert result.metrics["class_chars"]["template"] == len(REPORT_OPENING)
+
+
+def test_another_report_following_the_template_is_not_credited_with_the_templates_wording():
+    index = index_with_form()
+    other = (
+        ON_THE_FORM.replace(OWN_DEVELOPMENT, "柳营乡茶园面积扩大到八千亩。").replace(
+            OWN_LIVELIHOOD, "修路九公里。"
+        )
+        + "\n"
+        + COPIED_PARAGRAPH
+    )
+    index.add("liuying", other, name="柳营乡述职报告", author="柳营乡", corpus=False)
+    text = ON_THE_FORM + "\n" + COPIED_PARAGRAPH
+    report = index.check(text, author="青山镇")
+    # Only the copied paragraph is the other report's (and the full stop before a heading it shares,
+    # too short to be a passage): the template's headings are nobody's.
+    assert report.max_single_source["source"] == "柳营乡述职报告"
+    credited = round(report.max_single_source["ratio"] * report.chars)
+    assert report.class_chars["copied"] <= credited <= report.class_chars["copied"] + 1

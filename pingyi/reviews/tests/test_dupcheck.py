@@ -107,7 +107,9 @@ def test_a_report_is_rechecked_on_demand_and_when_the_corpus_grows(world, as_use
     result.refresh_from_db()
     assert result.total_copy_ratio > 0.3
     response = as_user(world.people.organizer).post(reverse("report_recheck", args=[report.pk]), follow=True)
-    assert "已重新查重：总文字复制比" in response.content.decode()
+    assert f"已重新查重：去除引用复制比 {result.excluding_quotes_ratio * 100:.2f}%（总文字复制比" in (
+        response.content.decode()
+    )
     assert CheckResult.objects.filter(document_id=report.dupcheck_document_id).count() == 1
 
 
@@ -186,12 +188,13 @@ def test_the_rounds_check_summary_exports_as_a_workbook(world, as_user, review, 
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = [[c.value for c in row] for row in book["查重汇总"].iter_rows()]
-    assert rows[0][:3] == ["顺序", "姓名", "单位"] and rows[0][7] == "总文字复制比（%）"
+    assert rows[0][:3] == ["顺序", "姓名", "单位"] and rows[0][7:9] == ["去除引用复制比（%）", "总文字复制比（%）"]
     result = CheckResult.objects.get(document_id=latest.dupcheck_document_id)
     assert not CheckResult.objects.stale().filter(pk=result.pk).exists()
     qing = next(r for r in rows[1:] if r[1] == qingshan.cadre.name)
     assert qing[4] == f"第{latest.version}版" and qing[6] == result.metrics["chars"]
-    assert qing[7] == round(result.total_copy_ratio * 100, 2) > 30
+    assert qing[7] == round(result.excluding_quotes_ratio * 100, 2) > 30
+    assert qing[8] == round(result.total_copy_ratio * 100, 2)
     assert qing[10] == result.metrics["max_single_source"]["source"]
     liu = next(r for r in rows[1:] if r[1] != qingshan.cadre.name)
     assert liu[4] == "未提交"

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pingyi.dupcheck import engine
-from pingyi.dupcheck.display import CLASS_LABELS, percent
+from pingyi.dupcheck.display import CLASS_LABELS, FIGURES_NOTE, percent
 from pingyi.dupcheck.extract import ExtractError, extract_text
 from pingyi.dupcheck.management.files import files_in, read_bytes
 from pingyi.dupcheck.store import DatabaseStore
@@ -67,8 +67,9 @@ class Command(BaseCommand):
         single = report.max_single_source
         lines = [
             f"检测字数（不计空白与页面杂项）：{report.chars}",
-            f"总文字复制比：{percent(report.total_copy_ratio)}",
             f"去除引用复制比：{percent(report.excluding_quotes_ratio)}",
+            f"总文字复制比：{percent(report.total_copy_ratio)}",
+            FIGURES_NOTE,
             "单篇最大复制比："
             + (f"{percent(single['ratio'])}（{single['source']}）" if single["source"] else percent(0)),
             f"最长连续复制段：{report.longest_run} 字",

@@ -59,8 +59,10 @@ MAX_CANDIDATES = 200
 # Beyond those, up to RARE_CANDIDATES documents that hold a fingerprint at most RARE_DOCS documents
 # hold: a copied sentence often shares just that one (a figure's) with its source.
 RARE_DOCS, RARE_CANDIDATES = 2, 50
-# A quoted passage counts as a quotation when the quote itself is at least this long; a few quoted
-# words (“一线指挥部”) inside copied text are part of the copying.
+# Within a copied run, a quote of at least this many characters is a quotation; a few quoted words
+# (“一线指挥部”) inside copied text are part of the copying. A matched passage that lies wholly within
+# a quotation (its marks and the punctuation next to them at most) is a quotation however short
+# (“上面千条线，下面一根针”): what it shares with its source is the quote.
 MIN_QUOTE = 13
 
 # Page boilerplate: short lines that are site furniture rather than text.
@@ -818,6 +820,23 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _edge(ch: str) -> bool:
+    """Punctuation or white space, which a quotation may carry with it: ：“……”。"""
+    return _invisible(ch) or unicodedata.category(ch)[0] == "P"
+
+
+def quoted_areas(text: str) -> list[tuple[int, int]]:
+    """Each quoted span widened over the punctuation and white space next to it."""
+    areas = []
+    for a, b in quote_spans(text):
+        while a > 0 and _edge(text[a - 1]):
+            a -= 1
+        while b < len(text) and _edge(text[b]):
+            b += 1
+        areas.append((a, b))
+    return areas
+
+
 def _quoted_positions(prepared: Prepared) -> bytearray:
     """1 at each normalised position inside a quotation long enough to be a citation."""
     inside = bytearray(len(prepared.norm))
@@ -995,8 +1014,11 @@ def analyse(
     classes = bytearray(len(prepared.text))
     codes = {COPIED: 1, QUOTATION: 2, POLICY: 3, COMMON: 4, TEMPLATE: 5}
     passages: list[Passage] = []
+    areas = quoted_areas(prepared.text) if pieces else []
     for pa, pb, source, shift, cls in pieces:
         start, end = prepared.original(pa, pb)
+        if cls == COPIED and any(a <= start and end <= b for a, b in areas):
+            cls = QUOTATION
         src_start, src_end = source.original(pa + shift, pb + shift)
         passages.append(Passage(start, end, cls, source.name, source.key, src_start, src_end, 0))
         code = codes[cls]

@@ -4,9 +4,13 @@
     .venv/bin/python bench/cohort_stats.py --database-url URL
 
 The city: 20 counties × 250 townships, two chiefs each (10,000 in the default
-cohort), nine-member county teams with 简历, and 89,820 other cadres. "One full
+cohort), nine-member county teams with 简历, and 89,820 other cadres; a tenth of
+the chiefs had an earlier chief post in another township, ending the month the
+current one began (so the 基本情况统计表's tenure walks back over it). "One full
 analysis" is what the page computes: the figures, the ethnicity table, the
-per-county comparison and the pipeline. Target (issue 3): ≤ 1 s on each database.
+per-county comparison, the pipeline, the 基本情况统计表 (per county and 合计) and
+the changes against the same day a year before (both sides recomputed from the
+posts). Target (issues 3 and 19): ≤ 1 s on each database.
 """
 
 import argparse
@@ -68,6 +72,12 @@ def populate(total: int, seed: int = 11):
     for cadre, unit, title in everyone:
         start = dt.date(rng.choice([2016, 2019, 2021, 2021, 2021]), rng.randint(1, 12), 1)
         posts.append(new_post(cadre, unit or cadre.unit, title, start))
+    # Earlier chief posts for a tenth of the chiefs: a run of posts without a break.
+    for (cadre, _unit, title), post in zip(chiefs[::10], posts[: len(chiefs) : 10], strict=True):
+        town = rng.choice(townships)
+        posts.append(
+            new_post(cadre, town, title, dt.date(post.start.year - 3, post.start.month, 1), post.start)
+        )
     Post.objects.bulk_create(posts, batch_size=2000)
     for cadre, unit, _title in team:
         if rng.random() < 0.6:
@@ -108,6 +118,11 @@ def run_one(database_url: str, total: int) -> dict:
         "cohort_count": result.figures["count"],
         "counties_compared": len(result.counties),
         "team_members": result.pipeline["team_members"],
+        "basic_table_rows": len(result.basic.rows),
+        "tenure_10y_or_more": result.basic.total["tenure_10y_or_more"],
+        "grassroots_2y_or_more": result.basic.total["grassroots_2y_or_more"],
+        "changes_since": result.comparison.since.isoformat(),
+        "change_sentence": result.comparison.sentence,
         "populate_seconds": round(populate_seconds, 1),
         "analysis_seconds_first": round(runs[0], 3),
         "analysis_seconds_best": round(min(runs), 3),

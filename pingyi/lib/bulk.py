@@ -66,11 +66,22 @@ def _prepared_rows(chunk, columns, prepared) -> list:
 def insert(model, fields: list[str], rows: Iterable[tuple]) -> int:
     """INSERT `rows` (tuples in `fields` order; a foreign key as its id) into `model`'s table.
 
-    One statement, executemany: psycopg pipelines it on PostgreSQL (a multi-row statement of
-    thousands of placeholders costs more to build on the client than it saves), and SQLite runs
-    it in-process."""
+    COPY on PostgreSQL; on SQLite one statement by executemany, run in-process (a multi-row
+    statement of thousands of placeholders costs more to build than it saves)."""
     columns, head, one, prepared, _size = _statement(model, fields)
     count = 0
+    if connection.vendor == "postgresql":
+        # COPY: an order of magnitude faster than any INSERT for tens of thousands of rows.
+        quote = connection.ops.quote_name
+        sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(c.column) for c in columns)
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for chunk in _chunks(rows, 5000):
+                for row in _prepared_rows(chunk, columns, prepared):
+                    copy.write_row(row)
+                count += len(chunk)
+        return count
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, 5000):
             cursor.executemany(head + one, _prepared_rows(chunk, columns, prepared))

@@ -98,6 +98,9 @@ def sniff(data: bytes) -> str:
     return "xlsx"
 
 
+_INVISIBLE = "\u200b\ufeff"
+
+
 def _clean(value):
     if isinstance(value, str):
         value = value.strip().strip("\u200b\ufeff").strip()
@@ -133,11 +136,18 @@ def read_book(data: bytes, max_bytes: int) -> Book:
                 raise WorkbookError(f"工作表「{meta.name}」超过 {MAX_ROWS} 行，请拆分后分别上传。")
             grid = Grid(meta.name, [], list(sheet.merged_cell_ranges or []))
             for r, raw in enumerate(sheet.to_python(skip_empty_area=False)):
-                row = [_clean(v) for v in raw]
+                # _clean inlined for the common cases: this runs for every cell of every sheet.
+                row = [
+                    (v.strip() or None) if v.__class__ is str else _clean(v) if v.__class__ is not int else v
+                    for v in raw
+                ]
                 for c, value in enumerate(row):
-                    if isinstance(value, str) and len(value) > MAX_TEXT:
-                        grid.too_long.add((r, c))
-                        row[c] = None
+                    if value.__class__ is str:
+                        if len(value) > MAX_TEXT:
+                            grid.too_long.add((r, c))
+                            row[c] = None
+                        elif value[0] in _INVISIBLE or value[-1] in _INVISIBLE:
+                            row[c] = _clean(value)
                 while row and row[-1] is None:
                     row.pop()
                 grid.rows.append(row)

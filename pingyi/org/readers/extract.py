@@ -47,11 +47,12 @@ def is_extract(book: Book) -> bool:
 
 
 def _sheet_rows(grid: Grid, mapping: SheetMapping):
-    positions = mapping.positions()
-    for row in range(mapping.header_last, len(grid.rows)):
-        cells = {column: grid.cell(row, col) for column, col in positions.items()}
+    positions = list(mapping.positions().items())
+    for number, row in enumerate(grid.rows[mapping.header_last :], start=mapping.header_last + 1):
+        width = len(row)
+        cells = {column: row[col] if col < width else None for column, col in positions}
         if any(v is not None for v in cells.values()):
-            yield row + 1, cells
+            yield number, cells
 
 
 def _key(cells: dict):

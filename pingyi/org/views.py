@@ -259,24 +259,28 @@ def roster_template(request):
 def _lrmx_upload(request):
     """Many .lrmx files, or zips of them, staged as one batch."""
     uploads = request.FILES.getlist("lrmx")
-    if not uploads:
-        messages.error(request, "请选择要上传的任免审批表（.lrmx）文件或 zip 压缩包")
-        return redirect("roster_upload")
     total = sum(u.size for u in uploads)
-    if total > settings.LRMX_MAX_BYTES:
-        limit = settings.LRMX_MAX_BYTES // (1024 * 1024)
-        messages.error(
-            request, f"文件合计过大（{total / 1024 / 1024:.1f} MB），上限为 {limit} MB，请分批上传。"
-        )
-        return redirect("roster_upload")
     try:
+        if not uploads:
+            raise WorkbookError("请选择要上传的任免审批表（.lrmx）文件或 zip 压缩包")
+        if total > settings.LRMX_MAX_BYTES:
+            limit = settings.LRMX_MAX_BYTES // (1024 * 1024)
+            raise WorkbookError(
+                f"文件合计过大（{total / 1024 / 1024:.1f} MB），上限为 {limit} MB，请分批上传。"
+            )
         data = lrmx_reader.pack(lrmx_reader.gather([(u.name, u.read()) for u in uploads]))
     except WorkbookError as exc:
+        # Refused before staging (a zip of too many files, a zip bomb): nothing kept, nothing written.
         messages.error(request, str(exc))
-        return redirect("roster_upload")
+        return _upload_page(request, status=400)
     name = uploads[0].name if len(uploads) == 1 else f"任免审批表（{len(uploads)}个文件）"
     staged = actions.do_stage_roster(request.user, name, data)
     return redirect("roster_preview", pk=staged.pk)
+
+
+def _upload_page(request, status=200):
+    imports = RosterImport.objects.filter(created_by=request.user)[:20]
+    return render(request, "org/roster_upload.html", {"imports": imports}, status=status)
 
 
 def roster_upload(request):
@@ -294,8 +298,7 @@ def roster_upload(request):
             return redirect("roster_upload")
         staged = actions.do_stage_roster(request.user, upload.name, upload.read())
         return redirect("roster_preview", pk=staged.pk)
-    imports = RosterImport.objects.filter(created_by=request.user)[:20]
-    return render(request, "org/roster_upload.html", {"imports": imports})
+    return _upload_page(request)
 
 
 def _staged_or_404(request, pk) -> RosterImport:

@@ -334,3 +334,22 @@ def test_the_big_screen_shows_the_lrmx_photo_of_a_speaker_without_one(client):
     review_actions.do_move_stage(review, staff.organizer, "meeting")
     review = review_actions.do_meeting(review, staff.organizer, "start")
     assert review_actions.meeting_state(review)["current"]["has_photo"]
+
+
+def test_a_zip_bomb_or_a_zip_of_too_many_files_uploaded_on_the_web_is_refused_with_400(client):
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("大.lrmx", b"<" + b" " * (lrmx.MAX_FILE_BYTES + 10))
+    page = client.post("/roster/", {"lrmx": SimpleUploadedFile("炸弹.zip", bomb.getvalue())})
+    assert page.status_code == 400 and "解压后过大" in page.content.decode()
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as archive:
+        for n in range(lrmx.MAX_FILES + 1):
+            archive.writestr(f"{n}.lrmx", b"")
+    page = client.post("/roster/", {"lrmx": SimpleUploadedFile("一万.zip", many.getvalue())})
+    assert page.status_code == 400 and "文件超过 5000 个" in page.content.decode()
+    page = client.post("/roster/", {"lrmx": SimpleUploadedFile("说明.txt", b"hello")})
+    assert page.status_code == 400 and "不是任免审批表文件" in page.content.decode()
+    assert not RosterImport.objects.exists() and not Cadre.objects.exists()

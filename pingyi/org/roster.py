@@ -274,11 +274,11 @@ def _cadre_row(r: _Row) -> CadreRow:
         r.problem("身份证号", reason)
     titles_text = r.text("现任职务", required=True, max_length=200)
     titles = split_titles(titles_text)
+    name = r.text("姓名", required=True, max_length=40)
+    if r.lenient:
+        name = "".join(name.split())  # the vendor pads two-character names for alignment: 赵  磊
     values = {
-        # The vendor pads two-character names for alignment: 赵  磊.
-        "name": "".join(r.text("姓名", required=True, max_length=40).split())
-        if r.lenient
-        else r.text("姓名", required=True, max_length=40),
+        "name": name,
         "gender": r.choice("性别", Gender.values, required=True),
         "ethnicity": r.choice("民族", ETHNIC_GROUPS, required=True),
         "birth": birth,

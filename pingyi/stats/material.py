@@ -149,7 +149,7 @@ def _livelihood(year: int) -> Passage:
     data = Dataset([year])
     sp = speech(data, year)
     overview = reverse("indicators") + f"?year={year}"
-    source = f"乡镇发展指标 {year} 年度已审核数据（乡镇为镇和乡合计，城市为街道合计，市均为全市合计）"
+    source = f"发展指标 {year} 年度已审核数据"
     if not sp or not sp["text"]:
         return Passage("livelihood", "民生短板", ORIGINALS["livelihood"], "", [
             Figure("livelihood", "民生指标", "（各项）", f"{year}年尚无已审核的指标数据", source, overview)

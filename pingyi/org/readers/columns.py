@@ -58,9 +58,6 @@ SYNONYMS = {
     "简历": ["简历"],
 }  # fmt: skip
 LOOKUP = {name: column for column, names in SYNONYMS.items() for name in names}
-# Columns of the vendor's roster we know and leave aside, so the preview does not call them unknown.
-IGNORED = {"任现职级时间", "备注", "单位归口", "序号", "任现级时间", "现职级", "职级", "统计关系所在单位",
-           "人员类别", "管理类别", "学习工作单位", "年龄", "照片"}  # fmt: skip
 
 
 @dataclass

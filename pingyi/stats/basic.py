@@ -29,20 +29,49 @@ GROUPS = [
     (None, [("ethnic_minority", "少数民族")]),
     (None, [("party_members", "中共党员")]),
     (None, [("non_party_members", "非中共党员")]),
-    ("学历", [("edu_graduate", "研究生"), ("edu_bachelor", "大学本科"), ("edu_college", "大学专科"),
-             ("edu_secondary", "中专"), ("edu_high_school_or_below", "高中及以下")]),
+    (
+        "学历",
+        [
+            ("edu_graduate", "研究生"),
+            ("edu_bachelor", "大学本科"),
+            ("edu_college", "大学专科"),
+            ("edu_secondary", "中专"),
+            ("edu_high_school_or_below", "高中及以下"),
+        ],
+    ),
     ("学位", [("degree_doctor", "博士"), ("degree_master", "硕士"), ("degree_bachelor", "学士")]),
-    ("年龄", [("age_35_or_under", "35岁及以下"), ("age_36_40", "36岁至40岁"), ("age_41_45", "41岁至45岁"),
-             ("age_46_50", "46岁至50岁"), ("age_51_54", "51岁至54岁"), ("age_55_59", "55岁至59岁"),
-             ("age_60_or_over", "60岁及以上")]),
-    ("任现职务层次年限", [("tenure_under_1y", "不满1年"), ("tenure_1_3y", "1年至不满3年"),
-                  ("tenure_3_5y", "3年至不满5年"), ("tenure_5_10y", "5年至不满10年"),
-                  ("tenure_10y_or_more", "10年及以上")]),
+    (
+        "年龄",
+        [
+            ("age_35_or_under", "35岁及以下"),
+            ("age_36_40", "36岁至40岁"),
+            ("age_41_45", "41岁至45岁"),
+            ("age_46_50", "46岁至50岁"),
+            ("age_51_54", "51岁至54岁"),
+            ("age_55_59", "55岁至59岁"),
+            ("age_60_or_over", "60岁及以上"),
+        ],
+    ),
+    (
+        "任现职务层次年限",
+        [
+            ("tenure_under_1y", "不满1年"),
+            ("tenure_1_3y", "1年至不满3年"),
+            ("tenure_3_5y", "3年至不满5年"),
+            ("tenure_5_10y", "5年至不满10年"),
+            ("tenure_10y_or_more", "10年及以上"),
+        ],
+    ),
     (None, [("grassroots_2y_or_more", "具有2年以上基层工作经历")]),
-]  # fmt: skip
+]
 KEYS = [key for _group, columns in GROUPS for key, _label in columns]
-TENURE_BANDS = [("tenure_under_1y", None, 11), ("tenure_1_3y", 12, 35), ("tenure_3_5y", 36, 59),
-                ("tenure_5_10y", 60, 119), ("tenure_10y_or_more", 120, None)]  # fmt: skip
+TENURE_BANDS = [
+    ("tenure_under_1y", None, 11),
+    ("tenure_1_3y", 12, 35),
+    ("tenure_3_5y", 36, 59),
+    ("tenure_5_10y", 60, 119),
+    ("tenure_10y_or_more", 120, None),
+]
 
 # A 简历 line's first part names a township-level unit when 乡/镇/街道 is followed by one of its
 # organs or a township title (青山镇党委副书记, 文昌街道办事处科员, 柳营乡乡长), so that 镇江市 or
@@ -206,8 +235,13 @@ def _row(figures: dict, career: list[tuple[str, ...]]) -> dict:
     return row
 
 
-def basic_table(selection: Selection, *, total: dict | None = None, counties: list[dict] | None = None,
-                total_only: bool = False) -> Table:  # fmt: skip
+def basic_table(
+    selection: Selection,
+    *,
+    total: dict | None = None,
+    counties: list[dict] | None = None,
+    total_only: bool = False,
+) -> Table:
     """Rows per county for the whole city; per kind of chief post inside a county; then 合计.
 
     `total` and `counties` are cohort.figures and cohort.county_comparison of the same

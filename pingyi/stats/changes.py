@@ -35,8 +35,15 @@ ITEMS = [
     ("grassroots_2y_or_more", "具有2年以上基层工作经历", "count"),
 ]
 # The speech's second sentence: the paragraph's figures, in its order.
-SENTENCE = ["count", "mean_age", "born_1970s_pct", "born_1980s", "age_35_or_under", "bachelor_or_above_pct",
-            "masters"]  # fmt: skip
+SENTENCE = [
+    "count",
+    "mean_age",
+    "born_1970s_pct",
+    "born_1980s",
+    "age_35_or_under",
+    "bachelor_or_above_pct",
+    "masters",
+]
 
 
 @dataclass(frozen=True)
@@ -146,8 +153,12 @@ def changes_json(c: Comparison) -> dict:
         "left": c.left,
         "moved": c.moved,
         "figures": {
-            ch.key: {"before": jsonable(ch.before), "after": jsonable(ch.after), "change": jsonable(ch.delta),
-                     "words": ch.words}
+            ch.key: {
+                "before": jsonable(ch.before),
+                "after": jsonable(ch.after),
+                "change": jsonable(ch.delta),
+                "words": ch.words,
+            }
             for ch in c.changes
         },
-    }  # fmt: skip
+    }

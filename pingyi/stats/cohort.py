@@ -30,9 +30,15 @@ DECADES = [("60后", 1960), ("70后", 1970), ("80后", 1980), ("90后", 1990)]
 HAN = "汉族"
 PARTY = ("中共党员", "中共预备党员")
 # The 基本情况统计表's bands (statistics.md), apart from the page's AGE_BANDS above.
-TABLE_AGE_BANDS = [("age_35_or_under", None, 35), ("age_36_40", 36, 40), ("age_41_45", 41, 45),
-                   ("age_46_50", 46, 50), ("age_51_54", 51, 54), ("age_55_59", 55, 59),
-                   ("age_60_or_over", 60, None)]  # fmt: skip
+TABLE_AGE_BANDS = [
+    ("age_35_or_under", None, 35),
+    ("age_36_40", 36, 40),
+    ("age_41_45", 41, 45),
+    ("age_46_50", 46, 50),
+    ("age_51_54", 51, 54),
+    ("age_55_59", 55, 59),
+    ("age_60_or_over", 60, None),
+]
 
 
 @dataclass(frozen=True)

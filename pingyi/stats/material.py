@@ -94,17 +94,58 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
     paragraph = cohort_paragraph(selection, f) + (change.sentence if change else "")
     bachelor_all = f["count"] and f["bachelor_or_above"] == f["count"]
     passages.append(
-        Passage("cohort", "乡镇（街道）党政正职队伍结构", ORIGINALS["cohort"], paragraph, [
-            Figure("count", "党政正职人数", "***名", f"{f['count']}名", registry, stats_url),
-            Figure("mean_age", "平均年龄", "**岁", f"{shown(f['mean_age'])}岁", registry + "，按周岁计至当月", stats_url),
-            Figure("born_1970s_pct", "“70后”占比", "**%", f"{shown(f['born_1970s_pct'])}%", registry, stats_url),
-            Figure("age_35_or_under", "35岁以下人数", "**人", f"{f['age_35_or_under']}人", registry, stats_url),
-            Figure("bachelor_all", "是否全部具有本科以上学历", "全部具有本科以上学历",
-                   "是" if bachelor_all else f"否：{f['bachelor_or_above']}人（占{shown(f['bachelor_or_above_pct'])}%）",
-                   registry + "，最高学历", stats_url),
-            Figure("masters", "硕士研究生人数", "**人", f"{f['masters']}人", registry + "，最高学历", stats_url),
-        ])
-    )  # fmt: skip
+        Passage(
+            "cohort",
+            "乡镇（街道）党政正职队伍结构",
+            ORIGINALS["cohort"],
+            paragraph,
+            [
+                Figure("count", "党政正职人数", "***名", f"{f['count']}名", registry, stats_url),
+                Figure(
+                    "mean_age",
+                    "平均年龄",
+                    "**岁",
+                    f"{shown(f['mean_age'])}岁",
+                    registry + "，按周岁计至当月",
+                    stats_url,
+                ),
+                Figure(
+                    "born_1970s_pct",
+                    "“70后”占比",
+                    "**%",
+                    f"{shown(f['born_1970s_pct'])}%",
+                    registry,
+                    stats_url,
+                ),
+                Figure(
+                    "age_35_or_under",
+                    "35岁以下人数",
+                    "**人",
+                    f"{f['age_35_or_under']}人",
+                    registry,
+                    stats_url,
+                ),
+                Figure(
+                    "bachelor_all",
+                    "是否全部具有本科以上学历",
+                    "全部具有本科以上学历",
+                    "是"
+                    if bachelor_all
+                    else f"否：{f['bachelor_or_above']}人（占{shown(f['bachelor_or_above_pct'])}%）",
+                    registry + "，最高学历",
+                    stats_url,
+                ),
+                Figure(
+                    "masters",
+                    "硕士研究生人数",
+                    "**人",
+                    f"{f['masters']}人",
+                    registry + "，最高学历",
+                    stats_url,
+                ),
+            ],
+        )
+    )
 
     speakers = Selection(as_of, review=review)
     s = figures(speakers.cadres(), as_of)
@@ -112,34 +153,90 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
     roster = f"{review.label}述职人名单及其出生年月"
     oldest, youngest = s["oldest_birth"], s["youngest_birth"]
     passages.append(
-        Passage("speakers", f"{review.label}述职人", ORIGINALS["speakers"], speakers_sentence(speakers, s), [
-            Figure("speakers", "发言人数", "*位", f"{s['count']}位", roster, review_url),
-            Figure("oldest_year", "年龄最大者出生年份", "68年", f"{oldest[2:4]}年" if oldest else "—", roster, review_url),
-            Figure("youngest_year", "年龄最小者出生年份", "85年", f"{youngest[2:4]}年" if youngest else "—", roster,
-                   review_url),
-            Figure("speakers_1980s", "80后人数", "*位", f"{s['born_1980s']}位", roster, review_url),
-        ])
-    )  # fmt: skip
+        Passage(
+            "speakers",
+            f"{review.label}述职人",
+            ORIGINALS["speakers"],
+            speakers_sentence(speakers, s),
+            [
+                Figure("speakers", "发言人数", "*位", f"{s['count']}位", roster, review_url),
+                Figure(
+                    "oldest_year",
+                    "年龄最大者出生年份",
+                    "68年",
+                    f"{oldest[2:4]}年" if oldest else "—",
+                    roster,
+                    review_url,
+                ),
+                Figure(
+                    "youngest_year",
+                    "年龄最小者出生年份",
+                    "85年",
+                    f"{youngest[2:4]}年" if youngest else "—",
+                    roster,
+                    review_url,
+                ),
+                Figure("speakers_1980s", "80后人数", "*位", f"{s['born_1980s']}位", roster, review_url),
+            ],
+        )
+    )
 
     p = pipeline(selection)
     teams_url = reverse("stats") + f"?as_of={as_of.isoformat()}&cohort=county_teams"
     teams = f"县（市、区）班子成员的任职记录和简历，截至{_date(as_of)}"
     with_pct = p["with_township_chief_pct"]
     passages.append(
-        Passage("pipeline", "县（市、区）党政领导班子成员来源", ORIGINALS["pipeline"], pipeline_sentence(selection, p), [
-            Figure("team_members", "班子成员人数", "**名", f"{p['team_members']}名", teams, teams_url),
-            Figure("with_township_chief", "具有乡镇党政正职任职经历", "**名", f"{p['with_township_chief']}名",
-                   teams, teams_url),
-            Figure("with_township_chief_pct", "其占比", "超过**%",
-                   f"{_at_least(with_pct)}%（{shown(with_pct)}%）" if with_pct is not None else "—", teams, teams_url),
-            Figure("year", "换届年份", "2021年", f"{p['year']}年", teams + "（现任成员最多的首次进班子年份）", teams_url),
-            Figure("promoted", "换届新提拔进班子人数", "**人", f"{p['promoted']}人", teams, teams_url),
-            Figure("promoted_from_township_chief", "直接从乡镇党政正职提拔", "**人",
-                   f"{p['promoted_from_township_chief']}人", teams, teams_url),
-            Figure("promoted_from_township_chief_pct", "其占比", "**%",
-                   f"{shown(p['promoted_from_township_chief_pct'])}%", teams, teams_url),
-        ])
-    )  # fmt: skip
+        Passage(
+            "pipeline",
+            "县（市、区）党政领导班子成员来源",
+            ORIGINALS["pipeline"],
+            pipeline_sentence(selection, p),
+            [
+                Figure("team_members", "班子成员人数", "**名", f"{p['team_members']}名", teams, teams_url),
+                Figure(
+                    "with_township_chief",
+                    "具有乡镇党政正职任职经历",
+                    "**名",
+                    f"{p['with_township_chief']}名",
+                    teams,
+                    teams_url,
+                ),
+                Figure(
+                    "with_township_chief_pct",
+                    "其占比",
+                    "超过**%",
+                    f"{_at_least(with_pct)}%（{shown(with_pct)}%）" if with_pct is not None else "—",
+                    teams,
+                    teams_url,
+                ),
+                Figure(
+                    "year",
+                    "换届年份",
+                    "2021年",
+                    f"{p['year']}年",
+                    teams + "（现任成员最多的首次进班子年份）",
+                    teams_url,
+                ),
+                Figure("promoted", "换届新提拔进班子人数", "**人", f"{p['promoted']}人", teams, teams_url),
+                Figure(
+                    "promoted_from_township_chief",
+                    "直接从乡镇党政正职提拔",
+                    "**人",
+                    f"{p['promoted_from_township_chief']}人",
+                    teams,
+                    teams_url,
+                ),
+                Figure(
+                    "promoted_from_township_chief_pct",
+                    "其占比",
+                    "**%",
+                    f"{shown(p['promoted_from_township_chief_pct'])}%",
+                    teams,
+                    teams_url,
+                ),
+            ],
+        )
+    )
 
     passages.append(_livelihood(year))
     return Material(review, as_of, year, passages)
@@ -151,33 +248,64 @@ def _livelihood(year: int) -> Passage:
     overview = reverse("indicators") + f"?year={year}"
     source = f"发展指标 {year} 年度已审核数据"
     if not sp or not sp["text"]:
-        return Passage("livelihood", "民生短板", ORIGINALS["livelihood"], "", [
-            Figure("livelihood", "民生指标", "（各项）", f"{year}年尚无已审核的指标数据", source, overview)
-        ])  # fmt: skip
+        return Passage(
+            "livelihood",
+            "民生短板",
+            ORIGINALS["livelihood"],
+            "",
+            [Figure("livelihood", "民生指标", "（各项）", f"{year}年尚无已审核的指标数据", source, overview)],
+        )
     items = []
     for g in sp["per_10k"]:
         ind = g.indicator
         url = reverse("indicator_table", args=[ind.key]) + f"?year={year}"
         items.append(
-            Figure(f"below_{ind.key}", f"乡镇{SPEECH_NAMES[ind.key]}", "低于市均",
-                   f"{'低于' if g.rural_below else '不低于'}市均（乡镇 {indicator_fmt(g.rural, ind.decimals)}，"
-                   f"市均 {indicator_fmt(g.city, ind.decimals)}{ind.unit}）", source, url)
-        )  # fmt: skip
+            Figure(
+                f"below_{ind.key}",
+                f"乡镇{SPEECH_NAMES[ind.key]}",
+                "低于市均",
+                f"{'低于' if g.rural_below else '不低于'}市均（乡镇 {indicator_fmt(g.rural, ind.decimals)}，"
+                f"市均 {indicator_fmt(g.city, ind.decimals)}{ind.unit}）",
+                source,
+                url,
+            )
+        )
     dibao = data.by_key["dibao_ratio"]
     dibao_url = reverse("indicator_table", args=["dibao_ratio"]) + f"?year={year}"
-    items.append(Figure("rural_dibao", "农村最低生活保障人数", "****人", f"{indicator_fmt(sp['dibao']['rural'])}人",
-                        source, dibao_url))  # fmt: skip
-    items.append(Figure("dibao_ratio", "为城镇低保人数的倍数", "*倍",
-                        f"{indicator_fmt(sp['dibao']['ratio'], dibao.decimals)}倍", source, dibao_url))  # fmt: skip
+    items.append(
+        Figure(
+            "rural_dibao",
+            "农村最低生活保障人数",
+            "****人",
+            f"{indicator_fmt(sp['dibao']['rural'])}人",
+            source,
+            dibao_url,
+        )
+    )
+    items.append(
+        Figure(
+            "dibao_ratio",
+            "为城镇低保人数的倍数",
+            "*倍",
+            f"{indicator_fmt(sp['dibao']['ratio'], dibao.decimals)}倍",
+            source,
+            dibao_url,
+        )
+    )
     for key, name in (("garbage", "垃圾分类处理率"), ("sewage", "污水集中处理率")):
         g = sp[key]
         url = reverse("indicator_table", args=[g.indicator.key]) + f"?year={year}"
         items.append(
-            Figure(f"{key}_rural", f"乡镇{name}（对街道）", "低于城市",
-                   f"乡镇 {indicator_fmt(g.rural, 1)}%，街道 {indicator_fmt(g.urban, 1)}%"
-                   f"（{'低于' if g.rural is not None and g.urban is not None and g.rural < g.urban else '不低于'}城市）",
-                   source, url)
-        )  # fmt: skip
+            Figure(
+                f"{key}_rural",
+                f"乡镇{name}（对街道）",
+                "低于城市",
+                f"乡镇 {indicator_fmt(g.rural, 1)}%，街道 {indicator_fmt(g.urban, 1)}%"
+                f"（{'低于' if g.rural is not None and g.urban is not None and g.rural < g.urban else '不低于'}城市）",
+                source,
+                url,
+            )
+        )
     return Passage("livelihood", f"民生短板（{year}年）", ORIGINALS["livelihood"], sp["text"], items)
 
 
@@ -263,8 +391,16 @@ def check(material: Material, draft: str) -> list[Finding]:
             )
     for m in re.finditer("全部具有本科以上学历", draft):
         right = material.value("bachelor_all")
-        findings.append(Finding(m.start(), m.end(), m[0], "是否全部具有本科以上学历", right,
-                                "match" if right == "是" else "differs"))  # fmt: skip
+        findings.append(
+            Finding(
+                m.start(),
+                m.end(),
+                m[0],
+                "是否全部具有本科以上学历",
+                right,
+                "match" if right == "是" else "differs",
+            )
+        )
     for m in re.finditer(r"均低于市均", draft):
         below = [f for p in material.passages for f in p.figures if f.key.startswith("below_")]
         if not below:
@@ -272,8 +408,9 @@ def check(material: Material, draft: str) -> list[Finding]:
             continue
         wrong = [f for f in below if not f.value.startswith("低于")]
         right = "全部低于市均" if not wrong else "、".join(f.label for f in wrong) + "不低于市均"
-        findings.append(Finding(m.start(), m.end(), m[0], "乡镇民生指标低于市均", right,
-                                "differs" if wrong else "match"))  # fmt: skip
+        findings.append(
+            Finding(m.start(), m.end(), m[0], "乡镇民生指标低于市均", right, "differs" if wrong else "match")
+        )
     return sorted(findings, key=lambda f: f.start)
 
 

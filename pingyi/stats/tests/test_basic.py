@@ -55,42 +55,117 @@ d = dt.date
 def city():
     city = make_city()
     E = Education
-    make_cadre(city.qingshan, "A", birth=d(1990, 7, 1), start=d(2025, 6, 1), political_status="中共党员",
-               degree_fulltime=Degree.BACHELOR)  # fmt: skip
-    make_cadre(city.qingshan, "B", birth=d(1990, 6, 1), titles=["镇长"], start=d(2025, 7, 1),
-               political_status="中共预备党员", education_fulltime=E.JUNIOR_COLLEGE, education_inservice=E.BACHELOR,
-               resume="2021.01--2022.01  东城区青山镇党委委员\n2025.07--  东城区青山镇镇长")  # fmt: skip
-    make_cadre(city.wenchang, "C", birth=d(1971, 7, 1), titles=["街道办事处主任"], start=d(2023, 6, 1), gender="女",
-               education_fulltime=None, education_inservice=E.MASTER, degree_inservice=Degree.MASTER)  # fmt: skip
-    make_cadre(city.wenchang, "D", birth=d(1971, 6, 1), titles=["党工委书记"], start=d(2023, 7, 1),
-               ethnicity="回族", political_status="中共党员", education_fulltime=E.DOCTOR,
-               degree_fulltime=Degree.DOCTOR)  # fmt: skip
-    make_cadre(city.liuying, "E", birth=d(1966, 7, 1), titles=["乡长"], start=d(2021, 6, 1),
-               political_status="中共党员", education_fulltime=E.SECONDARY)  # fmt: skip
-    make_cadre(city.liuying, "F", birth=d(1966, 6, 1), start=d(2016, 6, 1), political_status="中共党员",
-               education_fulltime=E.HIGH_SCHOOL)  # fmt: skip
+    make_cadre(
+        city.qingshan,
+        "A",
+        birth=d(1990, 7, 1),
+        start=d(2025, 6, 1),
+        political_status="中共党员",
+        degree_fulltime=Degree.BACHELOR,
+    )
+    make_cadre(
+        city.qingshan,
+        "B",
+        birth=d(1990, 6, 1),
+        titles=["镇长"],
+        start=d(2025, 7, 1),
+        political_status="中共预备党员",
+        education_fulltime=E.JUNIOR_COLLEGE,
+        education_inservice=E.BACHELOR,
+        resume="2021.01--2022.01  东城区青山镇党委委员\n2025.07--  东城区青山镇镇长",
+    )
+    make_cadre(
+        city.wenchang,
+        "C",
+        birth=d(1971, 7, 1),
+        titles=["街道办事处主任"],
+        start=d(2023, 6, 1),
+        gender="女",
+        education_fulltime=None,
+        education_inservice=E.MASTER,
+        degree_inservice=Degree.MASTER,
+    )
+    make_cadre(
+        city.wenchang,
+        "D",
+        birth=d(1971, 6, 1),
+        titles=["党工委书记"],
+        start=d(2023, 7, 1),
+        ethnicity="回族",
+        political_status="中共党员",
+        education_fulltime=E.DOCTOR,
+        degree_fulltime=Degree.DOCTOR,
+    )
+    make_cadre(
+        city.liuying,
+        "E",
+        birth=d(1966, 7, 1),
+        titles=["乡长"],
+        start=d(2021, 6, 1),
+        political_status="中共党员",
+        education_fulltime=E.SECONDARY,
+    )
+    make_cadre(
+        city.liuying,
+        "F",
+        birth=d(1966, 6, 1),
+        start=d(2016, 6, 1),
+        political_status="中共党员",
+        education_fulltime=E.HIGH_SCHOOL,
+    )
     g = make_cadre(city.qingshan, "G", birth=d(1980, 1, 1), start=d(2020, 3, 1), education_fulltime=None)
     new_post(g, city.liuying, "乡长", d(2012, 1, 1), d(2020, 1, 1)).save()
-    h = make_cadre(city.wenchang, "H", birth=d(1985, 3, 1), titles=["党工委书记"], start=d(2019, 6, 1),
-                   education_fulltime=E.JUNIOR_COLLEGE)  # fmt: skip
+    h = make_cadre(
+        city.wenchang,
+        "H",
+        birth=d(1985, 3, 1),
+        titles=["党工委书记"],
+        start=d(2019, 6, 1),
+        education_fulltime=E.JUNIOR_COLLEGE,
+    )
     new_post(h, city.qingshan, "镇长", d(2014, 3, 1), d(2019, 6, 1)).save()
     make_cadre(city.wenchang, "I", birth=d(1976, 6, 1), titles=["党工委书记"], start=d(2016, 7, 1))
-    make_cadre(city.qingshan, "J", birth=d(1995, 1, 1), titles=["镇长"], start=d(2025, 6, 1),
-               resume="2018.01--2020.01  镇江市委组织部科员\n2020.06--2021.06  东城区青山镇人民政府科员")  # fmt: skip
+    make_cadre(
+        city.qingshan,
+        "J",
+        birth=d(1995, 1, 1),
+        titles=["镇长"],
+        start=d(2025, 6, 1),
+        resume="2018.01--2020.01  镇江市委组织部科员\n2020.06--2021.06  东城区青山镇人民政府科员",
+    )
     make_cadre(city.qingshan, "K", birth=d(1995, 1, 1), titles=["副镇长"])
     return city
 
 
 EXPECTED = {
-    "count": 10, "mean_age": Decimal("46.7"),  # (35+36+54+55+59+60+46+41+50+31) / 10
-    "female": 1, "ethnic_minority": 1, "party_members": 5, "non_party_members": 5,
-    "edu_graduate": 2, "edu_bachelor": 4, "edu_college": 1, "edu_secondary": 1, "edu_high_school_or_below": 2,
-    "degree_doctor": 1, "degree_master": 1, "degree_bachelor": 1,
-    "age_35_or_under": 2, "age_36_40": 1, "age_41_45": 1, "age_46_50": 2, "age_51_54": 1, "age_55_59": 2,
+    "count": 10,
+    "mean_age": Decimal("46.7"),  # (35+36+54+55+59+60+46+41+50+31) / 10
+    "female": 1,
+    "ethnic_minority": 1,
+    "party_members": 5,
+    "non_party_members": 5,
+    "edu_graduate": 2,
+    "edu_bachelor": 4,
+    "edu_college": 1,
+    "edu_secondary": 1,
+    "edu_high_school_or_below": 2,
+    "degree_doctor": 1,
+    "degree_master": 1,
+    "degree_bachelor": 1,
+    "age_35_or_under": 2,
+    "age_36_40": 1,
+    "age_41_45": 1,
+    "age_46_50": 2,
+    "age_51_54": 1,
+    "age_55_59": 2,
     "age_60_or_over": 1,
-    "tenure_under_1y": 1, "tenure_1_3y": 3, "tenure_3_5y": 1, "tenure_5_10y": 3, "tenure_10y_or_more": 2,
+    "tenure_under_1y": 1,
+    "tenure_1_3y": 3,
+    "tenure_3_5y": 1,
+    "tenure_5_10y": 3,
+    "tenure_10y_or_more": 2,
     "grassroots_2y_or_more": 8,
-}  # fmt: skip
+}
 
 
 def test_the_hand_counted_table(city):
@@ -114,9 +189,16 @@ def test_inside_a_county_the_rows_are_the_kinds_of_chief_post(city):
 
 
 def test_tenure_and_service_edges():
-    for months, key in [(11, "tenure_under_1y"), (12, "tenure_1_3y"), (35, "tenure_1_3y"), (36, "tenure_3_5y"),
-                        (59, "tenure_3_5y"), (60, "tenure_5_10y"), (119, "tenure_5_10y"),
-                        (120, "tenure_10y_or_more")]:  # fmt: skip
+    for months, key in [
+        (11, "tenure_under_1y"),
+        (12, "tenure_1_3y"),
+        (35, "tenure_1_3y"),
+        (36, "tenure_3_5y"),
+        (59, "tenure_3_5y"),
+        (60, "tenure_5_10y"),
+        (119, "tenure_5_10y"),
+        (120, "tenure_10y_or_more"),
+    ]:
         assert career_keys(months, 0) == (key,), (months, key)
     assert career_keys(None, 24) == ("grassroots_2y_or_more",)  # holds no post of the level: no tenure band
     assert career_keys(None, 23) == ()

@@ -40,10 +40,22 @@ SENTENCE = (
 def city():
     city = make_city()
     make_cadre(city.qingshan, "P1", birth=d(1975, 3, 1))
-    make_cadre(city.qingshan, "P2", birth=d(1970, 1, 1), titles=["镇长"], end=d(2026, 1, 1),
-               education_fulltime=Education.JUNIOR_COLLEGE)  # fmt: skip
-    make_cadre(city.qingshan, "P3", birth=d(1988, 5, 1), titles=["镇长"], start=d(2026, 2, 1),
-               education_fulltime=Education.MASTER)  # fmt: skip
+    make_cadre(
+        city.qingshan,
+        "P2",
+        birth=d(1970, 1, 1),
+        titles=["镇长"],
+        end=d(2026, 1, 1),
+        education_fulltime=Education.JUNIOR_COLLEGE,
+    )
+    make_cadre(
+        city.qingshan,
+        "P3",
+        birth=d(1988, 5, 1),
+        titles=["镇长"],
+        start=d(2026, 2, 1),
+        education_fulltime=Education.MASTER,
+    )
     p4 = make_cadre(city.wenchang, "P4", birth=d(1982, 1, 1), titles=["党工委书记"], start=d(2025, 12, 1))
     new_post(p4, city.liuying, "党委书记", d(2020, 1, 1), d(2025, 12, 1)).save()
     return city

@@ -37,15 +37,46 @@ def people():
         people.organizer, appraisees=list(Cadre.objects.filter(name__in=["甲", "乙"])), meeting_date=MEETING
     )
     values = {
-        city.qingshan: dict(population=40_000, beds=40, schools=4, teachers=100, culture_area=2000, rural_dibao=300,
-                            urban_dibao=100, garbage_total=1000, garbage_sorted=500, sewage_total=10,
-                            sewage_treated=5),
-        city.liuying: dict(population=20_000, beds=20, schools=2, teachers=50, culture_area=1000, rural_dibao=200,
-                           urban_dibao=50, garbage_total=500, garbage_sorted=100, sewage_total=5, sewage_treated=2),
-        city.wenchang: dict(population=60_000, beds=300, schools=12, teachers=400, culture_area=12000,
-                            rural_dibao=0, urban_dibao=150, garbage_total=2000, garbage_sorted=1800,
-                            sewage_total=30, sewage_treated=28),
-    }  # fmt: skip
+        city.qingshan: dict(
+            population=40_000,
+            beds=40,
+            schools=4,
+            teachers=100,
+            culture_area=2000,
+            rural_dibao=300,
+            urban_dibao=100,
+            garbage_total=1000,
+            garbage_sorted=500,
+            sewage_total=10,
+            sewage_treated=5,
+        ),
+        city.liuying: dict(
+            population=20_000,
+            beds=20,
+            schools=2,
+            teachers=50,
+            culture_area=1000,
+            rural_dibao=200,
+            urban_dibao=50,
+            garbage_total=500,
+            garbage_sorted=100,
+            sewage_total=5,
+            sewage_treated=2,
+        ),
+        city.wenchang: dict(
+            population=60_000,
+            beds=300,
+            schools=12,
+            teachers=400,
+            culture_area=12000,
+            rural_dibao=0,
+            urban_dibao=150,
+            garbage_total=2000,
+            garbage_sorted=1800,
+            sewage_total=30,
+            sewage_treated=28,
+        ),
+    }
     for unit, v in values.items():
         approve(unit, 2025, **v)
     return people
@@ -55,12 +86,21 @@ def test_every_masked_figure_is_filled_from_the_data(people):
     m = build(people.review, year=2025)
     assert m.as_of == MEETING
     expected = {
-        "count": "3名", "mean_age": "42.7岁", "born_1970s_pct": "33.3%", "age_35_or_under": "0人",
-        "bachelor_all": "是", "masters": "0人",
-        "speakers": "2位", "oldest_year": "75年", "youngest_year": "85年", "speakers_1980s": "1位",
-        "rural_dibao": "500人", "dibao_ratio": "1.7倍",
-        "garbage_rural": "乡镇 40.0%，街道 90.0%（低于城市）", "sewage_rural": "乡镇 46.7%，街道 93.3%（低于城市）",
-    }  # fmt: skip
+        "count": "3名",
+        "mean_age": "42.7岁",
+        "born_1970s_pct": "33.3%",
+        "age_35_or_under": "0人",
+        "bachelor_all": "是",
+        "masters": "0人",
+        "speakers": "2位",
+        "oldest_year": "75年",
+        "youngest_year": "85年",
+        "speakers_1980s": "1位",
+        "rural_dibao": "500人",
+        "dibao_ratio": "1.7倍",
+        "garbage_rural": "乡镇 40.0%，街道 90.0%（低于城市）",
+        "sewage_rural": "乡镇 46.7%，街道 93.3%（低于城市）",
+    }
     assert {k: m.value(k) for k in expected} == expected
     for key in ("beds_per_10k", "schools_per_10k", "teachers_per_10k", "culture_area_per_10k"):
         assert m.value(f"below_{key}").startswith("低于市均"), key

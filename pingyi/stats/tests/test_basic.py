@@ -276,3 +276,13 @@ def test_the_page_and_both_exports(city):
     document = docx.Document(io.BytesIO(client.get(reverse("stats_docx") + query).content))
     texts = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert {"具有2年以上基层工作经历（人）", "51岁至54岁", "10年及以上"} <= texts
+
+
+def test_the_api_gives_the_same_keys(city):
+    people = make_personas(city)
+    client = Client()
+    client.force_login(people.organizer)
+    data = client.get("/api/v1/stats/cohort", {"as_of": AS_OF.isoformat()}).json()
+    assert {k: data[k] for k in EXPECTED if k not in ("count", "mean_age")} == {
+        k: v for k, v in EXPECTED.items() if k not in ("count", "mean_age")
+    }

@@ -357,6 +357,7 @@ class SheetSpec:
     # A merged two-row header, as official statistics tables have: (label, span) over the
     # columns in order; a group of span 1 without a label keeps its column's name on both rows.
     groups: list[tuple[str | None, int]] | None = None
+    title: str | None = None  # a bold row merged across the columns above the header, as such tables have
 
 
 _HEADER_FONT = Font(bold=True)
@@ -398,7 +399,8 @@ def _cell(ws, value: object, *, text: bool = False, wrap: bool = False, header: 
 def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None:
     # Write-only sheets emit <cols> and validations around the streamed rows, but
     # column dimensions must be set before the first append.
-    top = 2 if spec.groups else 1  # the last header row
+    above = 1 if spec.title else 0
+    top = above + (2 if spec.groups else 1)  # the last header row
     last_row = len(spec.rows) + top
     for idx, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(idx)
@@ -430,8 +432,11 @@ def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None
     # one, every read-only load of our own export scans the whole sheet an extra time.
     ws.calculate_dimension = lambda: used
 
+    if spec.title:
+        ws.append([_cell(ws, spec.title, header=True)])
+        ws.merged_cells.add(f"A1:{get_column_letter(max(len(spec.columns), 1))}1")
     if spec.groups:
-        _write_groups(ws, spec)
+        _write_groups(ws, spec, above + 1)
     header = []
     for column in spec.columns:
         cell = _cell(ws, column.name, header=True)
@@ -448,7 +453,7 @@ def _write_sheet(ws, spec: SheetSpec, lists: dict[tuple[str, ...], str]) -> None
         )
 
 
-def _write_groups(ws, spec: SheetSpec) -> None:
+def _write_groups(ws, spec: SheetSpec, row: int) -> None:
     if sum(span for _label, span in spec.groups) != len(spec.columns):
         raise ValueError(f"{spec.name}: header groups do not cover the columns")
     cells, first = [], 1
@@ -456,13 +461,13 @@ def _write_groups(ws, spec: SheetSpec) -> None:
         last = first + span - 1
         if label is None and span == 1:
             cells.append(_cell(ws, spec.columns[first - 1].name, header=True))
-            ws.merged_cells.add(f"{get_column_letter(first)}1:{get_column_letter(first)}2")
+            ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(first)}{row + 1}")
         else:
             cells += [_cell(ws, label or "", header=True)] + [
                 _cell(ws, "", header=True) for _ in range(span - 1)
             ]
             if span > 1:
-                ws.merged_cells.add(f"{get_column_letter(first)}1:{get_column_letter(last)}1")
+                ws.merged_cells.add(f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}")
         first = last + 1
     ws.append(cells)
 

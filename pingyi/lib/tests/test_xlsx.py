@@ -423,3 +423,14 @@ def test_a_two_row_header_is_merged_as_official_tables_are():
         ["东城区", 3, "30%", 1, "10%"],
     ]
     assert ws.freeze_panes == "A3"
+
+
+def test_a_title_row_sits_above_the_merged_header():
+    columns = [xlsx.ColumnSpec(name) for name in ["单位", "人数", "占比"]]
+    spec = xlsx.SheetSpec(
+        "表", columns, [["东城区", 3, "30%"]], groups=[(None, 1), ("女", 2)], title="基本情况统计表"
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx.write_workbook([spec])))["表"]
+    assert {str(r) for r in ws.merged_cells.ranges} == {"A1:C1", "A2:A3", "B2:C2"}
+    assert [row[0].value for row in ws.iter_rows()] == ["基本情况统计表", "单位", None, "东城区"]
+    assert ws.freeze_panes == "A4"

@@ -157,7 +157,9 @@ def word_report(a: Analysis) -> bytes:
 def excel_tables(a: Analysis) -> bytes:
     groups, names, rows = layout(a.basic)
     columns = [xlsx.ColumnSpec(n, width=16 if i == 0 else 9) for i, n in enumerate(names)]
-    sheets = [xlsx.SheetSpec("基本情况统计表", columns, rows, groups=groups)]
+    s = a.selection
+    title = f"{s.scope_name}{s.cohort_label}基本情况统计表（截至{s.as_of.year}年{s.as_of.month}月{s.as_of.day}日）"
+    sheets = [xlsx.SheetSpec("基本情况统计表", columns, rows, groups=groups, title=title)]
     if a.comparison:
         headers, change_rows = change_table(a)
         change_columns = [xlsx.ColumnSpec(h, width=30 if i in (0, 3) else 14) for i, h in enumerate(headers)]

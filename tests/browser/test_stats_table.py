@@ -58,7 +58,7 @@ def test_the_table_the_changes_and_the_speech_material(page, tmp_path):
     path = tmp_path / "stats.xlsx"
     download.value.save_as(path)
     ws = openpyxl.load_workbook(path)["基本情况统计表"]
-    assert "A1:A2" in {str(r) for r in ws.merged_cells.ranges}
+    assert "A2:A3" in {str(r) for r in ws.merged_cells.ranges}
     last = [c.value for c in list(ws.iter_rows())[-1]]
     assert last[0] == "合计" and last[1] == expected["count"] and last[6] == expected["party"]
 

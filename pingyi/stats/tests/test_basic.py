@@ -268,8 +268,9 @@ def test_the_page_and_both_exports(city):
     ws = openpyxl.load_workbook(io.BytesIO(client.get(reverse("stats_xlsx") + query).content))[
         "基本情况统计表"
     ]
-    assert "A1:A2" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws["C1"].value == "女" and (ws["C2"].value, ws["D2"].value) == ("人数", "占比")
+    assert {"A1:BA1", "A2:A3", "B2:B3", "C2:D2"} <= {str(r) for r in ws.merged_cells.ranges}
+    assert ws["A1"].value == "全市乡镇（街道）党政正职基本情况统计表（截至2026年6月15日）"
+    assert ws["C2"].value == "女" and (ws["C3"].value, ws["D3"].value) == ("人数", "占比")
     last = [c.value for c in list(ws.iter_rows())[-1]]
     assert last[:4] == ["合计", 10, 1, "10%"] and last[-2:] == [8, "80%"]
 

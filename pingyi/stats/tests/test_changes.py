@@ -121,3 +121,18 @@ def test_the_page_the_speech_box_and_the_command(city):
         "words": "平均年龄下降5岁",
     }
     assert (changes["joined"], changes["left"], changes["moved"]) == (1, 1, 1)
+
+
+def test_bad_comparison_parameters_are_a_400_with_the_reason(city):
+    people = make_personas(city)
+    client = Client()
+    client.force_login(people.organizer)
+    for params, reason in [
+        ({"compare": "decade"}, "对比："),
+        ({"compare": "date"}, "选择“指定日期”对比时请填写对比日期"),
+        ({"compare": "date", "since": "2025/13/01"}, "对比日期："),
+    ]:
+        response = client.get(reverse("stats"), {"as_of": AS_OF.isoformat(), **params})
+        assert response.status_code == 400 and reason in response.content.decode(), params
+    # The export answers the same parameters with the default comparison, never a 500.
+    assert client.get(reverse("stats_xlsx"), {"compare": "decade"}).status_code == 200

@@ -166,3 +166,14 @@ def test_only_whole_city_users_see_the_material(people):
         assert client_for(user).post(url, {"draft": DRAFT}).status_code == 404
         assert client_for(user).get(reverse("stats_speech_docx", args=[people.review.pk])).status_code == 404
     assert client_for(people.organizer).get(reverse("stats_speech", args=[999])).status_code == 404
+
+
+def test_a_draft_is_shown_as_text_never_as_markup(people):
+    client = client_for(people.organizer)
+    url = reverse("stats_speech", args=[people.review.pk])
+    html = client.post(
+        url, {"draft": '<script>alert(1)</script>平均年龄<b>1</b>岁，平均年龄50岁"><img src=x>'}
+    ).content.decode()
+    assert "<script>alert(1)</script>" not in html and "<img src=x>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<mark class="check-differs"' in html  # 平均年龄50岁 is still found and checked

@@ -61,6 +61,7 @@ class Material:
     as_of: dt.date
     year: int  # the indicators' year
     passages: list[Passage]
+    comparison: object = None  # changes.Comparison against 上年同期, or None
 
     @property
     def text(self) -> str:
@@ -239,7 +240,7 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
     )
 
     passages.append(_livelihood(year))
-    return Material(review, as_of, year, passages)
+    return Material(review, as_of, year, passages, change)
 
 
 def _livelihood(year: int) -> Passage:
@@ -318,7 +319,7 @@ CHECKS = [
     ("mean_age", rf"平均年龄{NUMBER}岁"),
     ("born_1970s_pct", rf"{NUMBER}%是“?70后"),
     ("age_35_or_under", rf"{NUMBER}人在35岁以下"),
-    ("masters", rf"硕士研究生{NUMBER}人"),
+    ("masters", rf"(?<!新增)硕士研究生{NUMBER}人"),
     ("speakers", rf"发言的{NUMBER}位"),
     ("oldest_year", rf"年龄最大的是{NUMBER}年出生"),
     ("youngest_year", rf"年龄最小的是{NUMBER}年出生"),
@@ -411,7 +412,49 @@ def check(material: Material, draft: str) -> list[Finding]:
         findings.append(
             Finding(m.start(), m.end(), m[0], "乡镇民生指标低于市均", right, "differs" if wrong else "match")
         )
+    findings += _check_changes(material, draft)
     return sorted(findings, key=lambda f: f.start)
+
+
+def _change_patterns(label: str) -> list[tuple[str, int]]:
+    """The report words for a change of the figure labelled so, each with the sign it states."""
+    number = r"(\d+(?:\.\d+)?)"
+    unit = r"(?:岁|个百分点)"
+    return [
+        (rf"{label}(?:提高|上升|增加){number}{unit}", 1),
+        (rf"{label}(?:下降|降低|减少){number}{unit}", -1),
+        (rf"新增{label}{number}人", 1),
+        (rf"{label}(?:增加|增长){number}人", 1),
+        (rf"{label}减少{number}人", -1),
+    ]
+
+
+def _check_changes(material: Material, draft: str) -> list[Finding]:
+    """The change sentence's words (平均年龄下降1.3岁, 新增80后7人), against 上年同期."""
+    c = material.comparison
+    if c is None:
+        return []
+    findings = []
+    for change in c.changes:
+        for pattern, sign in _change_patterns(re.escape(change.label)):
+            for m in re.finditer(pattern, draft):
+                label = f"{change.label}的变化（与{c.label}相比）"
+                if change.delta is None:
+                    findings.append(Finding(m.start(), m.end(), m[0], label, None, "unknown"))
+                    continue
+                ok = sign * Decimal(m[1]) == change.delta
+                findings.append(
+                    Finding(m.start(), m.end(), m[0], label, change.words, "match" if ok else "differs")
+                )
+    for m in re.finditer(r"平均年龄持平|人数持平", draft):
+        change = next(ch for ch in c.changes if ch.label == m[0][:-2])
+        label = f"{change.label}的变化（与{c.label}相比）"
+        findings.append(
+            Finding(
+                m.start(), m.end(), m[0], label, change.words, "match" if change.delta == 0 else "differs"
+            )
+        )
+    return findings
 
 
 def marked(draft: str, findings: list[Finding]) -> list[tuple[str, Finding | None]]:

@@ -177,3 +177,19 @@ def test_a_draft_is_shown_as_text_never_as_markup(people):
     assert "<script>alert(1)</script>" not in html and "<img src=x>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<mark class="check-differs"' in html  # 平均年龄50岁 is still found and checked
+
+
+def test_the_change_sentence_is_checked_too(people):
+    m = build(people.review, year=2025)
+    by_key = {ch.key: ch for ch in m.comparison.changes}
+    words = by_key["mean_age"].words  # the cadres all held their posts a year before: 平均年龄提高1岁
+    assert words == "平均年龄提高1岁"
+    draft = "与上年同期相比，平均年龄下降1岁，新增80后2人，新增硕士研究生0人。"
+    findings = {f.stated: f for f in check(m, draft)}
+    assert (
+        findings["平均年龄下降1岁"].status == "differs"
+        and findings["平均年龄下降1岁"].right == "平均年龄提高1岁"
+    )
+    assert findings["新增80后2人"].status == "differs"  # 80后 did not change
+    assert findings["新增硕士研究生0人"].status == "match"
+    assert "0" not in findings  # not read as the number of 硕士研究生

@@ -41,11 +41,11 @@ SYNONYMS = {
     "政治面貌": ["政治面貌"],
     "入党时间": ["入党时间", "入党日期", "入党年月"],
     "参加工作时间": ["参加工作时间", "参加工作日期", "参加工作年月", "工作时间"],
-    "全日制学历": ["全日制学历", "全日制教育学历"],
+    "全日制学历": ["全日制学历", "全日制教育学历", "全日制学历学位"],
     "全日制学位": ["全日制学位", "全日制教育学位"],
     "全日制毕业院校及专业": ["全日制毕业院校及专业", "全日制毕业院校系及专业", "全日制教育毕业院校及专业",
                              "全日制毕业院校", "全日制院校及专业"],
-    "在职学历": ["在职学历", "在职教育学历"],
+    "在职学历": ["在职学历", "在职教育学历", "在职学历学位"],
     "在职学位": ["在职学位", "在职教育学位"],
     "在职毕业院校及专业": ["在职毕业院校及专业", "在职毕业院校系及专业", "在职教育毕业院校及专业",
                            "在职毕业院校", "在职院校及专业"],
@@ -104,9 +104,11 @@ def _merged_over(grid: Grid, row: int) -> dict[int, tuple[int, int, int]]:
 
 
 def _group_name(group: str, sub: str) -> str:
-    group = normal(group)
-    group = group.removesuffix("教育")
-    return group + normal(sub)
+    """全日制教育 over 学历 → 全日制学历; 学历学位 over 全日制教育 → 全日制学历学位 (both orders occur)."""
+    group, sub = normal(group).removesuffix("教育"), normal(sub)
+    if sub.removesuffix("教育") in ("全日制", "在职"):
+        return sub.removesuffix("教育") + group
+    return group + sub
 
 
 def header_at(grid: Grid, row: int, lookup=LOOKUP) -> SheetMapping:

@@ -415,3 +415,24 @@ def test_a_township_clerk_cannot_import_an_lrmx_of_another_county():
     ]
     assert "不在您的管理范围内" in caught.value.plan.problems[0].reason
     assert not Cadre.objects.exists()
+
+
+def test_groups_over_全日制_and_在职_are_read_in_either_order():
+    from pingyi.lib.grid import read_book
+    from pingyi.org.readers.columns import find_header
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("干部名册")
+    sheet.write(0, 0, "青山镇")
+    for col, text in enumerate(["姓名", "性别", "民族", "出生年月"]):
+        sheet.write_merge(1, 2, col, col, text)
+    sheet.write_merge(1, 1, 4, 5, "学  历\n学  位")
+    sheet.write_merge(1, 1, 6, 7, "毕业院校系及专业")
+    for col, text in zip(range(4, 8), ["全日制\n教  育", "在  职\n教  育"] * 2, strict=True):
+        sheet.write(2, col, text)
+    out = io.BytesIO()
+    book.save(out)
+    mapping = find_header(read_book(out.getvalue(), 10**7).sheets[0])
+    assert [c.column for c in mapping.columns[4:]] == [
+        "全日制学历", "在职学历", "全日制毕业院校及专业", "在职毕业院校及专业"
+    ]  # fmt: skip

@@ -40,6 +40,7 @@ def parse(value: object) -> dt.date:
     raise YearMonthError(f"{text} 不是有效的年月，应写作 YYYY.MM，例如 1968.07")
 
 
+_AGE = re.compile(r"[（(]\s*\d{1,3}\s*岁\s*[）)]")
 _DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})?$")
 
 
@@ -49,6 +50,9 @@ def parse_lenient(value: object) -> dt.date:
     which may have been 1970.10)."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    if isinstance(value, str):
+        # 干部名册 print the age under the birth month: `1970.01\n（56岁）`.
+        value = _AGE.sub("", value).strip()
     if isinstance(value, float):
         hundredths = round(value * 100)
         if abs(value * 100 - hundredths) < 1e-6 and hundredths % 10:

@@ -436,3 +436,30 @@ def test_groups_over_全日制_and_在职_are_read_in_either_order():
     assert [c.column for c in mapping.columns[4:]] == [
         "全日制学历", "在职学历", "全日制毕业院校及专业", "在职毕业院校及专业"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("value", "month"),
+    [("1970.01", "1970.01"), ("197001", "1970.01"), ("19700115", "1970.01"), (197001, "1970.01"),
+     (1970.01, "1970.01"), (1970.12, "1970.12"), ("1970.01\n（56岁）", "1970.01"), ("1970年1月", "1970.01")],
+)  # fmt: skip
+def test_months_as_other_systems_write_them(value, month):
+    from pingyi.lib import yearmonth
+
+    assert yearmonth.fmt(yearmonth.parse_lenient(value)) == month
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (1970.1, "月份可能丢失"),
+        ("1970.13", "月份应为 01–12"),
+        ("197013", "月份应为 01–12"),
+        ("19700231", "不是有效的日期"),
+    ],
+)
+def test_months_that_cannot_be_read_say_why(value, reason):
+    from pingyi.lib import yearmonth
+
+    with pytest.raises(yearmonth.YearMonthError, match=reason):
+        yearmonth.parse_lenient(value)

@@ -13,12 +13,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Func, IntegerField, Q
+from django.db.models import Q
 
 from pingyi.org.models import Post, ResumeEntry
 from pingyi.org.vocab import TOWNSHIP_KINDS
 
-from .cohort import Selection, county_comparison, figures
+from .cohort import MonthIndex, Selection, county_comparison, figures
 from .numbers import pct, shown
 
 GRASSROOTS_MONTHS = 24  # 具有2年以上基层工作经历: 以上 includes the number
@@ -136,24 +136,6 @@ def service_months(spells: list[tuple[int, int | None]], ref: int) -> int:
 def is_township_line(text: str) -> bool:
     first = re.split(r"[、，,；;]", text, maxsplit=1)[0]
     return bool(_TOWNSHIP_LINE.search(first))
-
-
-class MonthIndex(Func):
-    """ym() in SQL. SQLite's EXTRACT is a Python function called per row; its dates are
-    ISO text, so substr reads the same numbers several times faster."""
-
-    output_field = IntegerField()
-    arity = 1
-    template = "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12 + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12"
-            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)",
-            **extra,
-        )
 
 
 def _months(field: str):

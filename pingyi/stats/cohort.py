@@ -8,8 +8,8 @@ second.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, ExtractYear, Greatest
+from django.db.models import Count, Func, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from pingyi.lib.yearmonth import birth_bounds, fmt
 from pingyi.org.models import Cadre, Post, Unit
@@ -79,16 +79,31 @@ class Selection:
         return Cadre.objects.filter(pk__in=self.posts().values("cadre_id"))
 
 
-def _age(as_of: dt.date):
-    return (
-        Value(as_of.year)
-        - ExtractYear("birth")
-        - Case(
-            When(Q(birth__month__gt=as_of.month), then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
+class MonthIndex(Func):
+    """A month as a number, 12 × year + month − 1, in SQL. SQLite's EXTRACT is a Python
+    function called per row; its dates are ISO text, so substr reads the same numbers
+    several times faster."""
+
+    output_field = IntegerField()
+    arity = 1
+    template = (
+        "(CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER) * 12"
+        " + CAST(EXTRACT(MONTH FROM %(expressions)s) AS INTEGER) - 1)"
     )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(CAST(substr(%(expressions)s, 1, 4) AS INTEGER) * 12"
+            " + CAST(substr(%(expressions)s, 6, 2) AS INTEGER) - 1)",
+            **extra,
+        )
+
+
+def _age(as_of: dt.date):
+    """Completed years to the reference month: whole twelves of months since the birth month."""
+    return (Value(as_of.year * 12 + as_of.month - 1) - MonthIndex("birth")) / Value(12)
 
 
 def _highest():

@@ -1,5 +1,6 @@
 """The closed lists of the roster workbook and their accepted synonyms (spec/roster.md)."""
 
+import functools
 import re
 
 from django.db import models
@@ -105,7 +106,9 @@ def is_party_school(text: str) -> bool:
     return PARTY_SCHOOL.match(text.strip()) is not None
 
 
+@functools.lru_cache(maxsize=512)
 def education_from_text(text: str, degree: int | None = None) -> int | None:
+    # Cached: an import asks this of a handful of wordings tens of thousands of times.
     text = text.strip()
     if match := PARTY_SCHOOL.match(text):
         return PARTY_SCHOOL_LEVELS[match[1]]
@@ -119,6 +122,7 @@ def education_from_text(text: str, degree: int | None = None) -> int | None:
     return None
 
 
+@functools.lru_cache(maxsize=128)
 def degree_from_text(text: str) -> int | None:
     text = text.strip()
     for choice in Degree:

@@ -76,6 +76,11 @@ class Material:
         return None
 
 
+def _with_unit(value, unit: str) -> str:
+    """45.4 → 45.4岁; no figure (an empty cohort) → — (the checker then cannot tell)."""
+    return "—" if value is None else f"{shown(value)}{unit}"
+
+
 def _date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -106,7 +111,7 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
                     "mean_age",
                     "平均年龄",
                     "**岁",
-                    f"{shown(f['mean_age'])}岁",
+                    _with_unit(f["mean_age"], "岁"),
                     registry + "，按周岁计至当月",
                     stats_url,
                 ),
@@ -114,7 +119,7 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
                     "born_1970s_pct",
                     "“70后”占比",
                     "**%",
-                    f"{shown(f['born_1970s_pct'])}%",
+                    _with_unit(f["born_1970s_pct"], "%"),
                     registry,
                     stats_url,
                 ),
@@ -132,7 +137,9 @@ def build(review, as_of: dt.date | None = None, year: int | None = None) -> Mate
                     "全部具有本科以上学历",
                     "是"
                     if bachelor_all
-                    else f"否：{f['bachelor_or_above']}人（占{shown(f['bachelor_or_above_pct'])}%）",
+                    else f"否：{f['bachelor_or_above']}人（占{shown(f['bachelor_or_above_pct'])}%）"
+                    if f["count"]
+                    else "—",
                     registry + "，最高学历",
                     stats_url,
                 ),
@@ -248,7 +255,8 @@ def _livelihood(year: int) -> Passage:
     sp = speech(data, year)
     overview = reverse("indicators") + f"?year={year}"
     source = f"发展指标 {year} 年度已审核数据"
-    if not sp or not sp["text"]:
+    # Without a single signed-off figure the indicators' sentence would read 不低于市均: say so instead.
+    if not sp or not sp["text"] or all(g.rural is None or g.city is None for g in sp["per_10k"]):
         return Passage(
             "livelihood",
             "民生短板",
@@ -260,6 +268,11 @@ def _livelihood(year: int) -> Passage:
     for g in sp["per_10k"]:
         ind = g.indicator
         url = reverse("indicator_table", args=[ind.key]) + f"?year={year}"
+        if g.rural is None or g.city is None:
+            items.append(
+                Figure(f"below_{ind.key}", f"乡镇{SPEECH_NAMES[ind.key]}", "低于市均", "—", source, url)
+            )
+            continue
         items.append(
             Figure(
                 f"below_{ind.key}",
@@ -405,6 +418,9 @@ def check(material: Material, draft: str) -> list[Finding]:
     for m in re.finditer(r"均低于市均", draft):
         below = [f for p in material.passages for f in p.figures if f.key.startswith("below_")]
         if not below:
+            findings.append(Finding(m.start(), m.end(), m[0], "乡镇民生指标低于市均", None, "unknown"))
+            continue
+        if any(f.value == "—" for f in below):
             findings.append(Finding(m.start(), m.end(), m[0], "乡镇民生指标低于市均", None, "unknown"))
             continue
         wrong = [f for f in below if not f.value.startswith("低于")]

@@ -193,3 +193,14 @@ def test_the_change_sentence_is_checked_too(people):
     assert findings["新增80后2人"].status == "differs"  # 80后 did not change
     assert findings["新增硕士研究生0人"].status == "match"
     assert "0" not in findings  # not read as the number of 硕士研究生
+
+
+def test_a_round_without_speakers_or_indicators_still_answers():
+    city = make_city()
+    people = make_personas(city)
+    review = make_review(people.organizer, meeting_date=MEETING)
+    html = client_for(people.organizer).get(reverse("stats_speech", args=[review.pk])).content.decode()
+    assert "第1期尚无述职人。" in html
+    assert "尚无已审核的指标数据" in html and "不低于市均" not in html and "—岁" not in html
+    findings = check(build(review), "从今天发言的9位乡镇（街道）党（工）委书记来看，平均年龄45岁。")
+    assert [f.status for f in findings] == ["differs", "unknown"]  # 0 speakers; no chiefs, no mean age

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Q
 
@@ -90,6 +91,7 @@ def _within(value: int, low: int | None, high: int | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
+@cache  # pure, and ten thousand people share a few hundred (tenure, service) pairs
 def career_keys(tenure_months: int | None, township_months: int) -> tuple[str, ...]:
     """The tenure band (none when no post of the level is held) and 2 years of township service."""
     keys = []
@@ -107,6 +109,9 @@ def tenure_start(spells: list[tuple[int, int | None]], ref: int) -> int | None:
     the month another begins, or later, joins it without a break (the 免职 month is
     the successor's first month).
     """
+    if len(spells) == 1:  # most people: one post, no run to walk back over
+        ((s, e),) = spells
+        return s if s <= ref and (e is None or e > ref) else None
     held = [s for s, e in spells if s <= ref and (e is None or e > ref)]
     if not held:
         return None
@@ -120,6 +125,9 @@ def tenure_start(spells: list[tuple[int, int | None]], ref: int) -> int | None:
 
 def service_months(spells: list[tuple[int, int | None]], ref: int) -> int:
     """Months covered by the spells before month ref, each month once (posts and 简历 overlap)."""
+    if len(spells) == 1:
+        ((s, e),) = spells
+        return max(0, (ref if e is None else min(ref, e)) - s) if s is not None else 0
     intervals = sorted(
         (s, ref if e is None else min(ref, e)) for s, e in spells if s is not None and s <= ref
     )

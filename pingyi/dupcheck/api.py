@@ -49,7 +49,12 @@ def contract(result: CheckResult) -> dict:
         "max_single_source": {"source": single.get("source"), "ratio": single.get("ratio", 0.0)},
         "longest_run": m["longest_run"],
         "boilerplate_chars": m["boilerplate_chars"],
-        "passages": [{k: p[k] for k in PASSAGE_FIELDS} for p in result.passages],
+        # Results stored before reworded copies were found had none.
+        "reworded_chars": m.get("reworded_chars", 0),
+        "passages": [
+            {**{k: p[k] for k in PASSAGE_FIELDS}, "reworded": p.get("reworded", False)}
+            for p in result.passages
+        ],
     }
 
 

@@ -19,6 +19,7 @@ FIGURES_NOTE = (
     "去除引用复制比只计复制的文字；总文字复制比另计引用和政策文件原文；"
     "与述职报告模板相同的文字和常用语不计入任何比例。"
 )
+REWORDED_LABEL = "改写"  # a passage copied with words replaced here and there (伪原创)
 CONTEXT = 600  # characters of the source shown on each side of a matched passage
 
 
@@ -98,6 +99,8 @@ def highlighted_lines(text: str, passages: list[dict], boilerplate: list, start:
             if part:
                 css = f"dc-{cls}" if cls else ""
                 label = CLASS_LABELS.get(cls, "页面杂项" if cls == "boilerplate" else "")
+                if n is not None and cls in CLASS_LABELS and offset_passages[n].get("reworded"):
+                    css, label = f"{css} dc-reworded", f"{label}（{REWORDED_LABEL}）"
                 lines[-1].runs.append(Run(part, css, n, label))
     for line in lines:
         line.boilerplate = bool(line.runs) and all(r.css == "dc-boilerplate" for r in line.runs)
@@ -143,6 +146,8 @@ def side_by_side(result) -> SideBySide:
             "single_document": single.get("document"),
             "longest_run": metrics.get("longest_run", 0),
             "boilerplate_chars": metrics.get("boilerplate_chars", 0),
+            "reworded_chars": metrics.get("reworded_chars", 0),
+            "reworded_passages": sum(1 for p in passages if p.get("reworded")),
         },
         legend=[(f"dc-{cls}", label, class_chars.get(cls, 0)) for cls, label in CLASS_LABELS.items()],
         passage_count=len(passages),
@@ -179,7 +184,8 @@ def source_window(result, number: int, source_text: str) -> SourceWindow:
     return SourceWindow(
         passage=p,
         number=number,
-        label=CLASS_LABELS.get(p["class"], p["class"]),
+        label=CLASS_LABELS.get(p["class"], p["class"])
+        + (f"（{REWORDED_LABEL}）" if p.get("reworded") else ""),
         lines=[line for line in lines if line.runs],
         cut_before=a > 0,
         cut_after=b < len(source_text),

@@ -446,11 +446,39 @@ def fingerprints(norm: str) -> list[tuple[int, int]]:
 class Match:
     q: int  # start in the checked text's normalised form
     s: int  # start in the source's normalised form
-    length: int
+    length: int  # in the checked text
+    # A reworded run (伪原创: a word in ten or so replaced): its exact pieces (q, s, n), in order, and
+    # its length in the source. Empty for an exact run, whose length is the same in both.
+    pieces: tuple[tuple[int, int, int], ...] = ()
+    s_length: int | None = None
 
     @property
     def q_end(self) -> int:
         return self.q + self.length
+
+    @property
+    def s_end(self) -> int:
+        return self.s + (self.length if self.s_length is None else self.s_length)
+
+    @property
+    def reworded(self) -> bool:
+        return bool(self.pieces)
+
+    @property
+    def agreeing(self) -> int:
+        """Characters that agree exactly."""
+        return sum(n for _q, _s, n in self.pieces) if self.pieces else self.length
+
+    def to_source(self, pos: int) -> int:
+        """The source position matching query position `pos` (in a replaced word: its start's)."""
+        if not self.pieces:
+            return pos + self.s - self.q
+        at = self.pieces[0]
+        for piece in self.pieces:
+            if piece[0] > pos:
+                break
+            at = piece
+        return at[1] + min(max(pos - at[0], 0), at[2])
 
 
 def _extend(q: str, s: str, i: int, j: int) -> Match:
@@ -467,12 +495,120 @@ def _extend(q: str, s: str, i: int, j: int) -> Match:
     return Match(i, j, n)
 
 
+# Reworded copies (伪原创): a copied passage with a word replaced here and there is one passage of
+# its full length. From an exact run, the alignment steps over a replaced word to the next place
+# where REWORD_ANCHOR characters agree again, at most REWORD_GAP characters on and with the source
+# at most REWORD_SHIFT characters shorter or longer (a synonym of another length), and goes on
+# while at least REWORD_SIMILARITY of the run's characters agree. Unrelated reports agree in set
+# phrases with unrelated words between them: far below that, so they are not joined.
+REWORD_GAP = 8
+REWORD_SHIFT = 2
+REWORD_ANCHOR = 4
+REWORD_SIMILARITY = 0.8
+# A reworded run ends in a piece this long at least: a shorter one after a replaced word agrees by chance.
+REWORD_END = 8
+REWORD_LONG = 60
+_SHIFTS = tuple(sorted(range(-REWORD_SHIFT, REWORD_SHIFT + 1), key=abs))
+
+
+def _exact_right(q: str, s: str, i: int, j: int) -> int:
+    n, lq, ls = 0, len(q), len(s)
+    while i + n < lq and j + n < ls and q[i + n] == s[j + n]:
+        n += 1
+    return n
+
+
+def _exact_left(q: str, s: str, i: int, j: int) -> int:
+    n = 0
+    while i - n > 0 and j - n > 0 and q[i - n - 1] == s[j - n - 1]:
+        n += 1
+    return n
+
+
+def _resync_right(q: str, s: str, i: int, j: int) -> tuple[int, int] | None:
+    """Past a replaced word beginning at (i, j): the nearest place where an anchor agrees again."""
+    for gap in range(1, REWORD_GAP + 1):
+        a = i + gap
+        anchor = q[a : a + REWORD_ANCHOR]
+        if len(anchor) < REWORD_ANCHOR:
+            return None
+        for shift in _SHIFTS:
+            b = j + gap + shift
+            if b > j and s.startswith(anchor, b):
+                return a, b
+    return None
+
+
+def _resync_left(q: str, s: str, i: int, j: int) -> tuple[int, int] | None:
+    """As _resync_right, leftwards from a run beginning at (i, j): where the anchor before it ends."""
+    for gap in range(1, REWORD_GAP + 1):
+        a = i - gap
+        if a < REWORD_ANCHOR:
+            return None
+        anchor = q[a - REWORD_ANCHOR : a]
+        for shift in _SHIFTS:
+            b = j - gap + shift
+            if REWORD_ANCHOR <= b < j and s.endswith(anchor, 0, b):
+                return a, b
+    return None
+
+
+def _figures_in_gap(q: str, s: str, qa: int, qb: int, sa: int, sb: int) -> bool:
+    """A figure that differs (or one cut by the gap) is another fact, never a replaced word."""
+    return any(_in_figure(q, i) for i in range(qa, qb)) or any(_in_figure(s, j) for j in range(sa, sb))
+
+
+def _reworded(q: str, s: str, m: Match) -> Match:
+    """`m` (an exact run) carried on both ways across replaced words while the run stays similar."""
+    pieces = [(m.q, m.s, m.length)]
+    agreeing = m.length
+    while True:
+        last = pieces[-1]
+        found = _resync_right(q, s, last[0] + last[2], last[1] + last[2])
+        if found is None:
+            break
+        a, b = found
+        n = _exact_right(q, s, a, b)
+        if agreeing + n < REWORD_SIMILARITY * (a + n - pieces[0][0]) or _figures_in_gap(
+            q, s, last[0] + last[2], a, last[1] + last[2], b
+        ):
+            break
+        pieces.append((a, b, n))
+        agreeing += n
+    while True:
+        first = pieces[0]
+        found = _resync_left(q, s, first[0], first[1])
+        if found is None:
+            break
+        a, b = found
+        n = _exact_left(q, s, a, b)
+        last = pieces[-1]
+        if agreeing + n < REWORD_SIMILARITY * (last[0] + last[2] - (a - n)) or _figures_in_gap(
+            q, s, a, first[0], b, first[1]
+        ):
+            break
+        pieces.insert(0, (a - n, b - n, n))
+        agreeing += n
+    # A run ends where texts agree for more than a chance anchor; a long one (copying beyond doubt)
+    # may end in a shorter piece, as a copied passage cut mid-word does.
+    end = K if agreeing >= REWORD_LONG else REWORD_END
+    while len(pieces) > 1 and pieces[-1][2] < end:
+        pieces.pop()
+    while len(pieces) > 1 and pieces[0][2] < end:
+        pieces.pop(0)
+    if len(pieces) == 1:
+        return m
+    (q0, s0, _n0), (q1, s1, n1) = pieces[0], pieces[-1]
+    return Match(q0, s0, q1 + n1 - q0, tuple(pieces), s1 + n1 - s0)
+
+
 def align(query: str, source: str, seeds: Iterable[tuple[int, int]]) -> list[Match]:
-    """Maximal exact runs of at least MIN_PASSAGE characters through the given k-gram seeds.
+    """Maximal runs of at least MIN_PASSAGE characters through the given k-gram seeds.
 
     Seeds are (query position, source position) pairs whose k-grams share a hash; each is checked
-    (hashes collide), then extended character by character both ways. Runs on different diagonals
-    are kept apart, so paragraphs in another order are found as well as in the same one.
+    (hashes collide), then extended character by character both ways, and across replaced words
+    (_reworded). Runs on different diagonals are kept apart, so paragraphs in another order are
+    found as well as in the same one.
     """
     found: list[Match] = []
     last_on_diagonal: dict[int, tuple[int, int]] = {}
@@ -483,10 +619,11 @@ def align(query: str, source: str, seeds: Iterable[tuple[int, int]]) -> list[Mat
             continue
         if query[i : i + K] != source[j : j + K] or len(query[i : i + K]) < K:
             continue
-        m = _extend(query, source, i, j)
-        last_on_diagonal[d] = (m.q, m.q_end)
+        m = _reworded(query, source, _extend(query, source, i, j))
+        for a, b, _n in m.pieces or ((m.q, m.s, m.length),):
+            last_on_diagonal[b - a] = (m.q, m.q_end)
         m = _whole_figures(query, source, m)
-        if m.length >= MIN_PASSAGE:
+        if m.agreeing >= MIN_PASSAGE:
             found.append(m)
     return found
 
@@ -520,6 +657,15 @@ def _whole_figures(query: str, source: str, m: Match) -> Match:
     Agreement in a figure's leading (or trailing) digits is the commonest chance match between
     reports written to the same pattern, and never evidence of copying.
     """
+    if m.pieces:
+        first = _whole_figures(query, source, Match(*m.pieces[0]))
+        last = _whole_figures(query, source, Match(*m.pieces[-1]))
+        pieces = [(first.q, first.s, first.length), *m.pieces[1:-1], (last.q, last.s, last.length)]
+        pieces = [p for p in pieces if p[2]]
+        if len(pieces) < 2:
+            return Match(*pieces[0]) if pieces else Match(m.q, m.s, 0)
+        (q0, s0, _n0), (q1, s1, n1) = pieces[0], pieces[-1]
+        return Match(q0, s0, q1 + n1 - q0, tuple(pieces), s1 + n1 - s0)
     i, j, n = m.q, m.s, m.length
     if not n or (query[i] not in _FIGURE_CHARS and query[i + n - 1] not in _FIGURE_CHARS):
         return m
@@ -634,14 +780,20 @@ def _align_candidate(store: Store, query: str, source: Source, seeds: list[tuple
     # A run that reaches (nearly: a figure at its end may have been dropped) the edge of the part
     # loaded may go on beyond it.
     cut = any(
-        (m.s <= K and source.start > 0) or (m.s + m.length >= len(source.norm) - K and not at_end)
-        for m in matches
+        (m.s <= K and source.start > 0) or (m.s_end >= len(source.norm) - K and not at_end) for m in matches
     )
     if cut:
         whole = store.sources([source.key])[source.key]
         source.norm, source.start, source.total = whole.norm, 0, len(whole.norm)
         return align(query, source.norm, seeds)
-    return [Match(m.q, m.s + source.start, m.length) for m in matches]
+    return [_shifted(m, source.start) for m in matches]
+
+
+def _shifted(m: Match, by: int) -> Match:
+    if not by:
+        return m
+    pieces = tuple((a, b + by, n) for a, b, n in m.pieces)
+    return Match(m.q, m.s + by, m.length, pieces, m.s_length)
 
 
 @contextmanager
@@ -743,6 +895,7 @@ class Passage:
     source_start: int
     source_end: int
     chars: int
+    reworded: bool = False  # 改写: copied with words replaced here and there
 
     def as_json(self) -> dict:
         return {
@@ -752,6 +905,7 @@ class Passage:
             "source": self.source,
             "source_start": self.source_start,
             "source_end": self.source_end,
+            "reworded": self.reworded,
         }
 
 
@@ -776,6 +930,7 @@ class Report:
     paragraphs: list[Paragraph] = field(default_factory=list)
     boilerplate: list[tuple[int, int]] = field(default_factory=list)
     class_chars: dict[str, int] = field(default_factory=dict)
+    reworded_chars: int = 0  # counted characters in reworded (改写) passages of a counted class
 
     def contract(self) -> dict:
         """Exactly the object of spec/dupcheck.md."""
@@ -789,6 +944,7 @@ class Report:
             },
             "longest_run": self.longest_run,
             "boilerplate_chars": self.boilerplate_chars,
+            "reworded_chars": self.reworded_chars,
             "passages": [p.as_json() for p in self.passages],
         }
 
@@ -910,20 +1066,25 @@ def analyse(
             return TEMPLATE
         if source.policy:
             return POLICY
-        run = prepared.norm[m.q : m.q_end]
+        # What agrees: a reworded run's figures between its pieces need not.
+        run = "".join(prepared.norm[a : a + n] for a, _b, n in m.pieces) or prepared.norm[m.q : m.q_end]
         figures = list(_FIGURE.finditer(run))
         specific = [m.q + f.start() for f in figures if not _YEAR.fullmatch(f.group())]
         if len(specific) >= 2 or any(_exact_figure(f.group(), digits) for f in figures):
             return COPIED  # two figures that agree, or one precise enough (exact_digits), are not chance
         lo = bisect.bisect_left(fp_positions, m.q)
         hi = bisect.bisect_right(fp_positions, m.q_end - K)
-        rare = [fp_positions[i] for i in range(lo, hi) if not fp_common[i]]
+        inside = range(lo, hi)
+        if m.pieces:
+            # Only what the two texts share: a replaced word's k-grams are the checked text's own.
+            inside = [i for i in inside if any(a <= fp_positions[i] <= a + n - K for a, _b, n in m.pieces)]
+        rare = [fp_positions[i] for i in inside if not fp_common[i]]
         if not rare and not specific:
             return COMMON if m.length <= COMMON_MAX_CHARS or not source.corpus else COPIED
         if m.length <= COMMON_MAX_CHARS:
             # A figure is specific even where its digits, a few at a time, are common.
             spots = sorted(rare + specific)
-            if len(rare) < hi - lo and spots[-1] - spots[0] < K:
+            if len(rare) < len(inside) and spots[-1] - spots[0] < K:
                 return COMMON
             if len(run) - sum(len(f.group()) for f in figures) < MIN_PASSAGE:
                 return COMMON
@@ -990,23 +1151,26 @@ def analyse(
             # sentence) is evidence only as long as a passage.
             least = MIN_PASSAGE if by_template.find(1, m.q, m.q_end) >= 0 else K
             if end - pos >= least or (pos, end) == (m.q, m.q_end):
-                segments.append((pos, end, source, m.s - m.q, base))
+                segments.append((pos, end, source, m, base))
             pos = end
     segments.sort(key=lambda s: s[0])
 
     # Pieces of one run that touch and keep the class stay one passage.
     pieces: list[list] = []
     longest = 0
-    for a, b, source, shift, base in segments:
+    for a, b, source, m, base in segments:
         if base not in NOT_COUNTED:
             start, end = prepared.original(a, b)
             longest = max(longest, sum(counted[start:end]))
         for pa, pb, cls in _pieces(a, b, base, inside):
             prev = pieces[-1] if pieces else None
-            if prev and prev[1] == pa and prev[2] is source and prev[3] == shift and prev[4] == cls:
+            same_run = prev and (
+                prev[3] is m or (not (prev[3].pieces or m.pieces) and prev[3].s - prev[3].q == m.s - m.q)
+            )
+            if prev and prev[1] == pa and prev[2] is source and same_run and prev[4] == cls:
                 prev[1] = pb
             else:
-                pieces.append([pa, pb, source, shift, cls])
+                pieces.append([pa, pb, source, m, cls])
 
     if complete is not None:
         # Only now is it known which sources' original offsets are needed.
@@ -1015,18 +1179,23 @@ def analyse(
     codes = {COPIED: 1, QUOTATION: 2, POLICY: 3, COMMON: 4, TEMPLATE: 5}
     passages: list[Passage] = []
     areas = quoted_areas(prepared.text) if pieces else []
-    for pa, pb, source, shift, cls in pieces:
+    for pa, pb, source, m, cls in pieces:
         start, end = prepared.original(pa, pb)
         if cls == COPIED and any(a <= start and end <= b for a, b in areas):
             cls = QUOTATION
-        src_start, src_end = source.original(pa + shift, pb + shift)
-        passages.append(Passage(start, end, cls, source.name, source.key, src_start, src_end, 0))
+        src_start, src_end = source.original(m.to_source(pa), m.to_source(pb - 1) + 1)
+        # Reworded (改写) when a replaced word lies inside the passage.
+        reworded = any(pa < a < pb for a, _b, _n in m.pieces[1:])
+        passages.append(
+            Passage(start, end, cls, source.name, source.key, src_start, src_end, 0, reworded=reworded)
+        )
         code = codes[cls]
         for i in range(start, end):
             if counted[i]:
                 classes[i] = code
     for p in passages:
         p.chars = sum(counted[p.start : p.end])
+    reworded_chars = sum(p.chars for p in passages if p.reworded and p.cls not in NOT_COUNTED)
 
     tally = dict.fromkeys(CLASSES, 0)
     names = {v: k for k, v in codes.items()}
@@ -1063,6 +1232,7 @@ def analyse(
         paragraphs=paragraphs,
         boilerplate=prepared.boilerplate,
         class_chars=tally,
+        reworded_chars=reworded_chars,
     )
 
 

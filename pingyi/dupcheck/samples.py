@@ -176,3 +176,60 @@ def report(rng: random.Random, unit: str, year: int, target: int = 3000) -> str:
                 paragraph += sentence(rng, places)
             lines.append(paragraph)
     return "\n".join(lines)
+
+
+# 伪原创 ("spun") copies: a synonym tool replaces words here and there, mostly by words of the same
+# length, some by longer or shorter ones. For the bench's and the tests' reworded copies.
+SYNONYMS = {
+    "发展": "开展", "服务": "效劳", "学习": "进修", "推进": "推动", "建设": "修建", "群众": "民众", "完成": "达成",
+    "实现": "达到", "全面": "全部", "持续": "继续", "提升": "提高", "坚持": "坚守", "加强": "增强", "落实": "执行",
+    "工作": "作业", "组织": "机构", "引导": "带领", "帮助": "协助", "排查": "检查", "整治": "治理", "新建": "新修",
+    "培育": "培养", "企业": "公司", "项目": "工程", "增长": "增加", "带动": "拉动", "就业": "上岗", "居民": "住户",
+    "干部": "官员", "基层": "底层", "取得": "获得", "进一步": "更", "不断": "持续不断", "稳步": "稳", "明显": "显著",
+    "惠及": "让利于", "协调": "调和", "具体": "详细", "问题": "难题", "安全": "平安", "隐患": "风险隐患",
+}  # fmt: skip
+_SPIN_POOL = "的一是在了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行"
+
+
+def spin(rng: random.Random, text: str, rate: float) -> str:
+    """`text` with about `rate` of its characters replaced: synonyms first, then any two characters.
+
+    Figures and punctuation are left as they are (spinning tools keep them).
+    """
+    want = round(rate * len(text))
+    spots = []  # (start, end, replacement)
+    taken = bytearray(len(text))
+    for word, other in SYNONYMS.items():
+        for m in re.finditer(word, text):
+            spots.append((m.start(), m.end(), other))
+    rng.shuffle(spots)
+    chosen, changed = [], 0
+    for a, b, other in spots:
+        if changed >= want:
+            break
+        # Not next to another replacement: a tool replaces words, and words are apart.
+        if any(taken[max(0, a - 1) : b + 1]):
+            continue
+        taken[a:b] = b"\x01" * (b - a)
+        chosen.append((a, b, other))
+        changed += b - a
+    tries = 0
+    while changed < want and tries < 20 * len(text):
+        tries += 1
+        a = rng.randrange(0, max(1, len(text) - 1))
+        b = a + 2
+        if (
+            b > len(text)
+            or any(taken[max(0, a - 1) : b + 1])
+            or not all("\u4e00" <= ch <= "\u9fff" for ch in text[a:b])
+        ):
+            continue
+        taken[a:b] = b"\x01\x01"
+        chosen.append((a, b, "".join(rng.choice(_SPIN_POOL) for _ in range(2))))
+        changed += 2
+    out, last = [], 0
+    for a, b, other in sorted(chosen):
+        out += [text[last:a], other]
+        last = b
+    out.append(text[last:])
+    return "".join(out)

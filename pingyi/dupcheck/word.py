@@ -15,7 +15,13 @@ from pingyi.lib.gongwen import GongwenDocument
 from .display import CLASS_LABELS, FIGURES_NOTE, percent, side_by_side
 from .models import CheckResult, Document
 
-COLOURS = {"dc-copied": "C00000", "dc-quotation": "00703C", "dc-policy": "00703C", "dc-common": "808080", "dc-template": "808080"}
+COLOURS = {
+    "dc-copied": "C00000",
+    "dc-quotation": "00703C",
+    "dc-policy": "00703C",
+    "dc-common": "808080",
+    "dc-template": "808080",
+}
 EXCERPT = 60  # characters of a passage shown in the passage table
 
 
@@ -92,7 +98,7 @@ def report_docx(result: CheckResult) -> bytes:
     doc.heading("五、相似片段明细")
     text = result.document.text
     passages = [
-        [n, CLASS_LABELS.get(p["class"], p["class"]), p["source"], p["chars"],
+        [n, CLASS_LABELS.get(p["class"], p["class"]) + ("（改写）" if p.get("reworded") else ""), p["source"], p["chars"],
          _excerpt(text[p["start"] : p["end"]])]
         for n, p in enumerate(result.passages, 1)
     ]  # fmt: skip

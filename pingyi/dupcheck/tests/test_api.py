@@ -45,7 +45,7 @@ def test_a_text_sent_is_checked_and_answered_with_the_contracts_object(people):
     assert data["total_copy_ratio"] >= 0.95 and data["max_single_source"]["source"] == "讲话全文"
     assert data["boilerplate_chars"] == sum(1 for ch in SCRAPED[SIDEBAR_START:] if not ch.isspace())
     for p in data["passages"]:
-        assert set(p) == {"start", "end", "class", "source", "source_start", "source_end"}
+        assert set(p) == {"start", "end", "class", "source", "source_start", "source_end", "reworded"}
         # The same words at both ends, whatever the widths and the line ends.
         assert normalise(sent[p["start"] : p["end"]]) == normalise(
             SPEECH[p["source_start"] : p["source_end"]]

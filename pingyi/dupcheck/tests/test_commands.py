@@ -13,7 +13,7 @@ from .test_seeds import SCRAPED, SEEDS, SIDEBAR_START, SPEECH
 pytestmark = pytest.mark.django_db
 CONTRACT_KEYS = [
     "chars", "total_copy_ratio", "excluding_quotes_ratio", "max_single_source", "longest_run",
-    "boilerplate_chars", "passages",
+    "boilerplate_chars", "reworded_chars", "passages",
 ]  # fmt: skip
 
 
@@ -39,8 +39,8 @@ def test_json_against_files_follows_the_contract():
     longest = SCRAPED[SCRAPED.index("名乡镇") : SIDEBAR_START]
     assert data["longest_run"] == sum(1 for ch in longest if not ch.isspace()) == 1041
     for p in data["passages"]:
-        assert list(p) == ["start", "end", "class", "source", "source_start", "source_end"]
-        assert p["class"] in {"copied", "quotation", "policy", "common"}
+        assert list(p) == ["start", "end", "class", "source", "source_start", "source_end", "reworded"]
+        assert p["class"] in {"copied", "quotation", "policy", "template", "common"}
         assert p["source"] == "001_f026a8722d11b28f.txt"
         assert len(SCRAPED[p["start"] : p["end"]]) == p["end"] - p["start"] > 0
     # Nothing is stored by the command.

@@ -298,7 +298,7 @@ def test_measures_and_their_rounding():
     assert report.longest_run == 100
     assert report.contract().keys() == {
         "chars", "total_copy_ratio", "excluding_quotes_ratio", "max_single_source", "longest_run",
-        "boilerplate_chars", "passages",
+        "boilerplate_chars", "reworded_chars", "passages",
     }  # fmt: skip
 
 

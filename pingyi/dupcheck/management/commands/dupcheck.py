@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 excerpt = " ".join(text[p.start : p.end].split())
                 excerpt = excerpt[:30] + ("……" if len(excerpt) > 30 else "")
                 lines.append(
-                    f"  [{CLASS_LABELS[p.cls]}] 第 {p.start + 1}–{p.end} 字，来自《{p.source}》"
+                    f"  [{CLASS_LABELS[p.cls]}{'·改写' if p.reworded else ''}] 第 {p.start + 1}–{p.end} 字，来自《{p.source}》"
                     f"第 {p.source_start + 1}–{p.source_end} 字：{excerpt}"
                 )
         else:

@@ -45,6 +45,9 @@ def test_a_report_pasted_into_the_open_round_shows_what_was_copied_and_from_wher
     expect(page.locator(".dc-text mark.dc-template").first).to_contain_text("聚焦第一要务")
     expect(page.locator("#dc-figures-note")).to_contain_text("去除引用复制比只计复制的文字")
     shot(page, "dupcheck-01-pasted-report")
+    page.set_viewport_size({"width": 360, "height": 800})
+    shot(page, "dupcheck-01-pasted-report-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     copied.click()
     source = page.locator("#dc-source .dc-passage")

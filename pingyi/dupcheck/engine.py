@@ -596,7 +596,10 @@ def _reworded(q: str, s: str, m: Match) -> Match:
         pieces.pop()
     while len(pieces) > 1 and pieces[0][2] < end:
         pieces.pop(0)
-    if len(pieces) == 1:
+    # Rewording carries a passage on; it does not make one out of pieces none of which would be
+    # one ("名。五、存在的问题和不足" + another township's name + "的短板主要有：" is two reports
+    # written to one pattern).
+    if len(pieces) == 1 or max(n for _a, _b, n in pieces) < MIN_PASSAGE:
         return m
     (q0, s0, _n0), (q1, s1, n1) = pieces[0], pieces[-1]
     return Match(q0, s0, q1 + n1 - q0, tuple(pieces), s1 + n1 - s0)
@@ -1040,6 +1043,11 @@ def _overlap(a: bytearray, b: bytearray) -> int:
 _FREE = re.compile(rb"\x00+")
 
 
+def _agreeing_in(m: Match, a: int, b: int) -> int:
+    """Characters of [a, b) inside the reworded run's agreeing pieces."""
+    return sum(max(0, min(b, q + n) - max(a, q)) for q, _s, n in m.pieces)
+
+
 def _free(taken: bytearray, m: Match) -> int:
     """Characters of the run not yet taken, in stretches long enough to be kept (see analyse)."""
     if not taken[m.q : m.q_end].count(1):
@@ -1149,8 +1157,12 @@ def analyse(
             # A few characters left over from a run mostly taken by another are evidence of nothing;
             # what is left of a run through the template's wording ("书记述职报告" before its opening
             # sentence) is evidence only as long as a passage.
-            least = MIN_PASSAGE if by_template.find(1, m.q, m.q_end) >= 0 else K
-            if end - pos >= least or (pos, end) == (m.q, m.q_end):
+            # What is left of a reworded run counts its agreeing characters only: "杨彬" in
+            # "街道党工委书记杨彬述职报告" against another's name is not a replaced word once the
+            # template took the sentence after it.
+            least = MIN_PASSAGE if by_template.find(1, m.q, m.q_end) >= 0 or m.pieces else K
+            whole = (pos, end) == (m.q, m.q_end)
+            if whole or (_agreeing_in(m, pos, end) if m.pieces else end - pos) >= least:
                 segments.append((pos, end, source, m, base))
             pos = end
     segments.sort(key=lambda s: s[0])

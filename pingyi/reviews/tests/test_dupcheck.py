@@ -188,7 +188,10 @@ def test_the_rounds_check_summary_exports_as_a_workbook(world, as_user, review, 
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = [[c.value for c in row] for row in book["查重汇总"].iter_rows()]
-    assert rows[0][:3] == ["顺序", "姓名", "单位"] and rows[0][7:9] == ["去除引用复制比（%）", "总文字复制比（%）"]
+    assert rows[0][:3] == ["顺序", "姓名", "单位"] and rows[0][7:9] == [
+        "去除引用复制比（%）",
+        "总文字复制比（%）",
+    ]
     result = CheckResult.objects.get(document_id=latest.dupcheck_document_id)
     assert not CheckResult.objects.stale().filter(pk=result.pk).exists()
     qing = next(r for r in rows[1:] if r[1] == qingshan.cadre.name)

@@ -31,6 +31,8 @@ pytestmark = pytest.mark.django_db
 PUBLIC, READ, ORGANIZER, SCOPED_READ, SCOPED_EDIT, EDIT, OWN = (
     "public", "read", "organizer", "scoped_read", "scoped_edit", "edit", "own",
 )  # fmt: skip
+# Read by the roles that see the whole city (organizers, city leaders); not found for the others.
+CITY_READ = "city_read"
 
 # name -> (kind, the object its URL names)
 ROUTES = {
@@ -49,6 +51,7 @@ ROUTES = {
     "review_detail": (READ, "review"), "meeting_screen": (READ, "review"), "meeting_state": (READ, "review"),
     "ballot_results": (READ, "review"), "ballot_results_xlsx": (READ, "review"),
     "ballot_results_docx": (READ, "review"),
+    "stats_speech": (CITY_READ, "review"), "stats_speech_docx": (CITY_READ, "review"),
     "review_reminders": (READ, "review"), "round_problems": (READ, "review"),
     # Organizers only.
     "audit": (ORGANIZER, None), "review_create": (ORGANIZER, None), "review_edit": (ORGANIZER, "review"),
@@ -208,6 +211,10 @@ def test_every_route_answers_every_role_as_its_class_says(site):
                     # read-only role change anything: refused 403, or a form error, never a 409 or a redirect.
                     if role == "leader":
                         expect(post in {200, 400, 403, 404, 405}, role, "POST", url, post)
+                elif kind == CITY_READ:
+                    city_wide = role in ("organizer", "leader")
+                    expect(get == 200 if city_wide else get == 404, role, "GET", url, get)
+                    expect(post in {200, 400, 403, 404, 405}, role, "POST", url, post)
                 elif kind == ORGANIZER and role != "organizer":
                     expect(get in {403, 404, 405}, role, "GET", url, get)
                     expect(post == 403 if role == "leader" else post in {403, 404}, role, "POST", url, post)

@@ -1,10 +1,17 @@
 """gunicorn in production: `gunicorn pingyi.wsgi` from this directory reads this file.
 
-Sync workers, one process per request in flight: the ballot submission path is
-Python-bound, and threads of one process take turns on the GIL, so on a small
-server gthread workers spent more CPU per ballot (bench/ballots_load.py on 2 cores:
-about 6–8 ms of worker CPU against 5–6 ms) and had a longer latency tail. Sync workers need a
-buffering proxy in front for slow clients, which nginx is (see README).
+Threaded workers (gthread), 4 threads each. A request that waits — above all one whose uploaded
+file is being read in a bounded child process (lib/bounded, up to 15 s) — must not hold a whole
+worker while phone ballots queue behind it. Measured on 2 cores with PostgreSQL (2026-12-03,
+bench/ballots_load.py and bench/hostile_load.py, idle machine):
+
+    2,000 ballots, 50 clients             sync 2×1: 570/s, p99 101 ms   gthread 2×4: 622/s, p99 177 ms
+    the same while two clients upload     sync 2×1: 407/s, p99 345 ms   gthread 2×4: 520/s, p99 209 ms
+    hostile files (bench/hostile_load)
+
+An earlier measurement (before ballots were written in SQL) found gthread dearer per ballot;
+now both spend about 2 ms of worker CPU per ballot. Sync workers would miss the p99 target of
+300 ms as soon as uploads run beside a vote. Slow clients are buffered by nginx in front (README).
 
 No access log (gunicorn's default, kept on purpose): ballot codes travel only in
 POST bodies, but nothing about who voted when should be written down either.
@@ -13,7 +20,8 @@ POST bodies, but nothing about who voted when should be written down either.
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # WEB_CONCURRENCY is gunicorn's own variable. One worker per core, at least two: with
 # PostgreSQL on the same 2-core server, every extra worker added about 0.8 ms of CPU
 # per ballot (context switches), so 2 workers answered 225–250 ballots/s and 4 about 200.

@@ -4,7 +4,7 @@
     .venv/bin/python bench/ballots_load.py --database-url URL [--worker-class gthread --workers 3 --threads 4]
 
 Server: the production setup. gunicorn runs pingyi.wsgi with pingyi.settings.production
-and the repository's gunicorn.conf.py (sync workers, one per core and at least 2; the options above
+and the repository's gunicorn.conf.py (gthread workers × 4 threads, one per core and at least 2; the options above
 override it for comparisons), on loopback, with the database named by the URL
 (PostgreSQL by default, then a fresh SQLite file in WAL mode).
 
@@ -232,7 +232,7 @@ def run_one(database_url: str, overrides: list[str]) -> dict:
     rng = random.Random(5)
     port = free_port()
     requests = [_request(port, urllib.parse.urlencode(ballot_form(code, rng))) for code in codes]
-    config = {**runpy.run_path(str(ROOT / "gunicorn.conf.py")), "threads": 1}
+    config = {"threads": 1, **runpy.run_path(str(ROOT / "gunicorn.conf.py"))}
     config.update((k[2:].replace("-", "_"), v) for k, v in zip(overrides[::2], overrides[1::2], strict=True))
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "pingyi.wsgi",
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *overrides]  # fmt: skip

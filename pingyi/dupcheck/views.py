@@ -156,6 +156,12 @@ def corpus_remove(request, pk):
     doc = Document.objects.corpus().filter(pk=pk).first()
     if doc is None:
         raise Http404("范文库中没有这篇文档")
+    if not request.POST.get("confirm"):
+        # Never one click, also where the browser's confirmation dialog does not run (no JavaScript).
+        messages.error(request, f"请勾选“确认移出”后再移出《{doc.title}》：移出后不可撤销。")
+        response = document(request, doc.pk)
+        response.status_code = 400
+        return response
     try:
         actions.do_remove_from_corpus(doc, user=request.user, request=request)
     except actions.DupcheckError as exc:

@@ -108,6 +108,7 @@ def test_the_organizer_checks_a_text_and_grows_the_corpus(page, tmp_path):
     shot(page, "dupcheck-06-corpus-document")
     dialogs = []
     page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    page.check("#corpus-remove input[name=confirm]")
     page.click("#corpus-remove button")
     expect(page.locator(".messages")).to_contain_text("《范文》已移出范文库，不再参与比对")
     assert "移出范文库" in dialogs[0]

@@ -265,7 +265,10 @@ def test_the_organizer_removes_a_template_from_the_corpus(organizer, corpus):
     page = organizer.get(reverse("dupcheck_document", args=[corpus.pk])).content.decode()
     assert f'hx-post="{url}"' in page and "hx-confirm=" in page and "移出范文库</button>" in page
     assert organizer.get(url).status_code == 405
-    response = organizer.post(url, HTTP_HX_REQUEST="true")
+    unticked = organizer.post(url)
+    assert unticked.status_code == 400 and "请勾选“确认移出”后再移出《讲话全文》" in unticked.content.decode()
+    assert Document.objects.get(pk=corpus.pk).indexed
+    response = organizer.post(url, {"confirm": "1"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 204 and response["HX-Redirect"] == reverse("dupcheck_corpus")
     page = organizer.get(reverse("dupcheck_corpus")).content.decode()
     assert "《讲话全文》已移出范文库，不再参与比对；已重新检测 1 份查重结果。" in page
@@ -273,7 +276,7 @@ def test_the_organizer_removes_a_template_from_the_corpus(organizer, corpus):
     assert result.metrics["total_copy_ratio"] == 0.0
     page = organizer.get(reverse("dupcheck_document", args=[corpus.pk])).content.decode()
     assert "此文档已移出范文库" in page and "移出范文库</button>" not in page
-    again = organizer.post(url, follow=True).content.decode()
+    again = organizer.post(url, {"confirm": "1"}, follow=True).content.decode()
     assert "《讲话全文》已不在范文库中。" in again
 
 

@@ -1,19 +1,14 @@
 """Initial passwords on paper and in a workbook: made once, from the passwords just set, never stored.
 
-The slips follow the ballot slips (ballots/slips.py): 8 to an A4 page with dashed cut lines, one
-per person, to be cut apart and handed over in a sealed envelope.
+The slips are laid out like the ballot slips (lib/slipsheet): 8 to an A4 page with dashed cut lines,
+one per person, to be cut apart and handed over in a sealed envelope.
 """
 
-import io
-
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from pingyi.lib import xlsx
-from pingyi.lib.pdffont import cjk_font
+from pingyi.lib.slipsheet import fit, sheet, wrap
 
-COLUMNS, ROWS = 2, 4
 NOTICE = "首次登录后系统将要求修改密码（至少10位，含字母和数字）。请妥善保管本单，不要转交他人；遗失请联系组织部重置。"
 SHEET = "账号"
 COLUMNS_SPEC = [
@@ -47,35 +42,20 @@ def workbook(issued: list) -> bytes:
 
 
 def slips_pdf(issued: list, *, login_url: str, organization: str) -> bytes:
-    font = cjk_font()
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setTitle("账号与初始密码")
-    width, height = A4
-    slip_w, slip_h = width / COLUMNS, height / ROWS
-    for index, item in enumerate(issued):
-        if index and index % (COLUMNS * ROWS) == 0:
-            pdf.showPage()
-        spot = index % (COLUMNS * ROWS)
-        x, y = (spot % COLUMNS) * slip_w, height - (spot // COLUMNS + 1) * slip_h
-        _slip(pdf, font, x, y, slip_w, slip_h, item, login_url, organization)
-    pdf.save()
-    return out.getvalue()
+    def draw(pdf, font, x, y, w, h, item):
+        _slip(pdf, font, x, y, w, h, item, login_url, organization)
+
+    return sheet("账号与初始密码", issued, draw)
 
 
 def _slip(pdf, font, x, y, w, h, item, login_url, organization):
     account = item.user
-    pdf.setDash(3, 3)
-    pdf.setStrokeGray(0.6)
-    pdf.rect(x, y, w, h)  # cut lines
-    pdf.setDash()
     pad = 6 * mm
     top = y + h - pad
-    pdf.setFillGray(0)
     pdf.setFont(font, 10.5)
-    pdf.drawString(x + pad, top - 8, _fit(pdf, font, 10.5, "述职评议系统 · 账号通知单", w - 2 * pad))
+    pdf.drawString(x + pad, top - 8, fit(pdf, font, 10.5, "述职评议系统 · 账号通知单", w - 2 * pad))
     pdf.setFont(font, 8)
-    pdf.drawString(x + pad, top - 20, _fit(pdf, font, 8, organization, w - 2 * pad))
+    pdf.drawString(x + pad, top - 20, fit(pdf, font, 8, organization, w - 2 * pad))
     unit = account.unit.qualified_name() if account.unit else "全市"
     lines = [
         ("单位", unit),
@@ -84,31 +64,15 @@ def _slip(pdf, font, x, y, w, h, item, login_url, organization):
     ]
     for i, (label, value) in enumerate(lines):
         pdf.setFont(font, 9)
-        pdf.drawString(x + pad, top - 38 - i * 13, f"{label}：{_fit(pdf, font, 9, value, w - 2 * pad - 30)}")
+        pdf.drawString(x + pad, top - 38 - i * 13, f"{label}：{fit(pdf, font, 9, value, w - 2 * pad - 30)}")
     pdf.setFont(font, 8)
     pdf.drawString(x + pad, top - 86, "用户名")
     pdf.drawString(x + w / 2, top - 86, "初始密码")
     pdf.setFont("Courier-Bold", 13)
-    pdf.drawString(x + pad, top - 101, _fit(pdf, "Courier-Bold", 13, account.username, w / 2 - pad - 4))
+    pdf.drawString(x + pad, top - 101, fit(pdf, "Courier-Bold", 13, account.username, w / 2 - pad - 4))
     pdf.drawString(x + w / 2, top - 101, item.password)
     pdf.setFont(font, 8)
-    pdf.drawString(x + pad, top - 118, _fit(pdf, font, 8, f"登录地址：{login_url}", w - 2 * pad))
+    pdf.drawString(x + pad, top - 118, fit(pdf, font, 8, f"登录地址：{login_url}", w - 2 * pad))
     pdf.setFont(font, 7.5)
-    for i, line in enumerate(_wrap(pdf, font, 7.5, NOTICE, w - 2 * pad)):
+    for i, line in enumerate(wrap(pdf, font, 7.5, NOTICE, w - 2 * pad)):
         pdf.drawString(x + pad, y + pad + 10 - i * 10, line)
-
-
-def _fit(pdf, font, size, text, width) -> str:
-    while pdf.stringWidth(text, font, size) > width and len(text) > 1:
-        text = text[:-2] + "…"
-    return text
-
-
-def _wrap(pdf, font, size, text, width) -> list[str]:
-    lines, line = [], ""
-    for char in text:
-        if pdf.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return [*lines, line] if line else lines

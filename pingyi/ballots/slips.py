@@ -9,14 +9,11 @@ import ipaddress
 from urllib.parse import urlsplit
 
 import segno
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfgen import canvas
 
-from pingyi.lib.pdffont import cjk_font
+from pingyi.lib.slipsheet import fit, sheet, wrap
 
-COLUMNS, ROWS = 2, 4
 INSTRUCTION = "手机扫码或打开上述网址输入凭证码，逐项评价后提交。每张凭证只能投票一次，请妥善保管。"
 
 
@@ -50,31 +47,16 @@ def ballot_url(base_url: str, code: str = "") -> str:
 
 
 def slips_pdf(title: str, group: str, codes: list[str], base_url: str) -> bytes:
-    font = cjk_font()
-    out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setTitle(f"{title} 测评凭证（{group}）")
-    width, height = A4
-    slip_w, slip_h = width / COLUMNS, height / ROWS
-    for index, code in enumerate(codes):
-        if index and index % (COLUMNS * ROWS) == 0:
-            pdf.showPage()
-        spot = index % (COLUMNS * ROWS)
-        x, y = (spot % COLUMNS) * slip_w, height - (spot // COLUMNS + 1) * slip_h
-        _slip(pdf, font, x, y, slip_w, slip_h, title, group, code, base_url)
-    pdf.save()
-    return out.getvalue()
+    def draw(pdf, font, x, y, w, h, code):
+        _slip(pdf, font, x, y, w, h, title, group, code, base_url)
+
+    return sheet(f"{title} 测评凭证（{group}）", codes, draw)
 
 
 def _slip(pdf, font, x, y, w, h, title, group, code, base_url):
-    pdf.setDash(3, 3)
-    pdf.setStrokeGray(0.6)
-    pdf.rect(x, y, w, h)  # cut lines
-    pdf.setDash()
     pad = 6 * mm
-    pdf.setFillGray(0)
     pdf.setFont(font, 10.5)
-    pdf.drawString(x + pad, y + h - pad - 8, _fit(pdf, font, 10.5, title, w - 2 * pad))
+    pdf.drawString(x + pad, y + h - pad - 8, fit(pdf, font, 10.5, title, w - 2 * pad))
     pdf.setFont(font, 9)
     pdf.drawString(x + pad, y + h - pad - 22, f"测评凭证 · {group}")
     qr = segno.make(ballot_url(base_url, code), error="m")
@@ -93,21 +75,5 @@ def _slip(pdf, font, x, y, w, h, title, group, code, base_url):
     pdf.setFont(font, 7.5)
     pdf.drawString(right, y + pad + 17 * mm, ballot_url(base_url))
     pdf.setFont(font, 7.5)
-    for i, line in enumerate(_wrap(pdf, font, 7.5, INSTRUCTION, w - 2 * pad)):
+    for i, line in enumerate(wrap(pdf, font, 7.5, INSTRUCTION, w - 2 * pad)):
         pdf.drawString(x + pad, y + pad + 2 * mm - i * 10, line)
-
-
-def _fit(pdf, font, size, text, width) -> str:
-    while pdf.stringWidth(text, font, size) > width and len(text) > 1:
-        text = text[:-2] + "…"
-    return text
-
-
-def _wrap(pdf, font, size, text, width) -> list[str]:
-    lines, line = [], ""
-    for char in text:
-        if pdf.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = ""
-        line += char
-    return [*lines, line] if line else lines

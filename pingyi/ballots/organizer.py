@@ -86,7 +86,11 @@ def _small_groups(review) -> dict:
         {"g": g, "ballots": counts.get(g.pk, 0), "targets": [t for t in groups if t.pk != g.pk]}
         for g in groups
     ]
-    return {"combine_rows": rows, "min_group": MIN_GROUP_BALLOTS, "still_small": publish.small_groups(review)}
+    return {
+        "combine_rows": rows,
+        "min_group": MIN_GROUP_BALLOTS,
+        "still_small": publish.small_groups(review, counts),
+    }
 
 
 @require_POST

@@ -88,11 +88,12 @@ def ballots_by_group(review: Review) -> dict[int, int]:
     return {row["group_id"]: row["n"] for row in counts}
 
 
-def small_groups(review: Review) -> list[tuple[str, int]]:
-    """(label, ballots) of each group the record would list with 1 to MIN_GROUP_BALLOTS − 1 ballots."""
+def small_groups(review: Review, counts: dict[int, int] | None = None) -> list[tuple[str, int]]:
+    """(label, ballots) of each group the record would list with 1 to MIN_GROUP_BALLOTS − 1 ballots;
+    `counts` is ballots_by_group(review) when the caller has it already."""
     groups, key_of = record_groups(review)
     per_key: Counter = Counter()
-    for group_id, n in ballots_by_group(review).items():
+    for group_id, n in (ballots_by_group(review) if counts is None else counts).items():
         per_key[key_of[group_id]] += n
     return [(g["label"], per_key[g["key"]]) for g in groups if 0 < per_key[g["key"]] < MIN_GROUP_BALLOTS]
 

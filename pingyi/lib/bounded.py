@@ -10,25 +10,46 @@ with a Chinese reason; nothing was written, because parsers only read.
 The child must not touch the database (parsers are pure) and leaves with os._exit, so the parent's
 connections and files are left as they were. Where fork is not available, or inside a child
 already, the function runs in-process.
+
+Only PARSE_SLOTS children run at once on the whole server, across gunicorn's workers and threads
+(a lock file per slot): eight threads each reading a hostile file would otherwise take eight times
+the memory budget and every core, and the phone ballots with them. A request finding every slot
+taken waits up to PARSE_QUEUE_SECONDS, then is told to try again; the slot's lock is released by
+the kernel even when the holder dies.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import multiprocessing
 import os
 import pickle
 import resource
+import tempfile
+import time
 import traceback
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .limits import PARSE_MEMORY_MB, PARSE_SECONDS
+from .limits import PARSE_MEMORY_MB, PARSE_QUEUE_SECONDS, PARSE_SECONDS, PARSE_SLOTS
 
 
 class BudgetExceeded(ValueError):
     """The file took more time or memory to read than any honest file of its kind; str(e) is Chinese."""
+
+
+class Busy(BudgetExceeded):
+    """Every reading slot stayed taken while the request waited; str(e) asks to try again later."""
+
+
+# One directory per checkout, so two deployments (or the test runs of two checkouts) on one
+# machine do not share slots. PINGYI_PARSE_SLOT_DIR may put it elsewhere (e.g. under /run).
+SLOT_DIR = os.environ.get("PINGYI_PARSE_SLOT_DIR") or os.path.join(
+    tempfile.gettempdir(), f"pingyi-parse-slots-{zlib.crc32(os.path.dirname(__file__).encode()):08x}"
+)
 
 
 @dataclass
@@ -44,6 +65,40 @@ def run(func: Callable[..., Any], *args, seconds: float = PARSE_SECONDS, memory_
     """func(*args) in a child process; its exception is raised here as it was raised there."""
     if _IN_CHILD or "fork" not in multiprocessing.get_all_start_methods():
         return func(*args)
+    with _slot():
+        return _run_in_child(func, args, seconds, memory_mb)
+
+
+@contextlib.contextmanager
+def _slot(slots: int | None = None, wait: float | None = None):
+    """Hold one of the server's reading slots for the duration; Busy if none frees up in time."""
+    slots = PARSE_SLOTS if slots is None else slots
+    wait = PARSE_QUEUE_SECONDS if wait is None else wait
+    os.makedirs(SLOT_DIR, mode=0o700, exist_ok=True)
+    deadline = time.monotonic() + wait
+    pause = 0.02
+    while True:
+        for number in range(slots):
+            fd = os.open(os.path.join(SLOT_DIR, f"slot-{number}"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            try:
+                yield
+            finally:
+                # Unlocks for the forked child too, which shares the open file description.
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+            return
+        if time.monotonic() >= deadline:
+            raise Busy(f"系统正在处理其他上传的文件，已等待 {wait:g} 秒，请稍后再试。")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
+
+
+def _run_in_child(func, args, seconds, memory_mb):
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, func, args, seconds, memory_mb), daemon=True)

@@ -8,6 +8,7 @@ characters is a .docx whose document.xml is a few MB, or a PDF of a few hundred 
 from __future__ import annotations
 
 import math
+import os
 import zipfile
 from io import BytesIO
 
@@ -22,6 +23,11 @@ PHOTO_MAX_BYTES = 2 * MB  # an appraisee's photo
 # Time and memory for reading one file (lib/bounded.run).
 PARSE_SECONDS = 15
 PARSE_MEMORY_MB = 1024
+# How many files are read at once on the whole server, and how long a request waits for its turn.
+# Half the cores, at least one: hostile files then take at most that share of the CPU and
+# PARSE_SLOTS × PARSE_MEMORY_MB of memory, whatever the number of web workers and threads.
+PARSE_SLOTS = int(os.environ.get("PINGYI_PARSE_SLOTS") or max(1, (os.cpu_count() or 2) // 2))
+PARSE_QUEUE_SECONDS = 20
 
 # Text: a report, a corpus text or a pasted text, however it came.
 MAX_TEXT_CHARS = 200_000

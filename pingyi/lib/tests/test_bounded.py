@@ -1,5 +1,7 @@
 """lib/bounded: a parser that runs too long or grows too big is stopped, and says so in Chinese."""
 
+import concurrent.futures
+import multiprocessing
 import time
 
 import pytest
@@ -52,3 +54,64 @@ def test_a_workbook_declaring_millions_of_shared_strings_is_refused_at_once():
     with pytest.raises(xlsx.WorkbookError, match=r"「xl/sharedStrings\.xml」压缩比异常"):
         xlsx.read_workbook(data, {"干部名册": ["姓名"]})
     assert time.monotonic() - started < 1
+
+
+def nap(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+@pytest.fixture
+def one_slot(tmp_path, monkeypatch):
+    monkeypatch.setattr(bounded, "SLOT_DIR", str(tmp_path / "slots"))
+    monkeypatch.setattr(bounded, "PARSE_SLOTS", 1)
+    monkeypatch.setattr(bounded, "PARSE_QUEUE_SECONDS", 0.5)
+
+
+def test_a_second_file_waits_for_the_first_and_is_then_read(one_slot):
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(bounded.run, nap, 0.3)
+        time.sleep(0.1)
+        started = time.monotonic()
+        second = pool.submit(bounded.run, answer, 1, 1)
+        assert second.result() == {"sum": 2}
+        waited = time.monotonic() - started
+    assert first.result() == 0.3
+    assert waited >= 0.1  # it did not run beside the first
+
+
+def test_a_file_finding_every_slot_taken_past_the_wait_is_told_to_try_again(one_slot):
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        first = pool.submit(bounded.run, nap, 1.5)
+        time.sleep(0.1)
+        with pytest.raises(bounded.Busy, match=r"系统正在处理其他上传的文件，已等待 0\.5 秒，请稍后再试"):
+            bounded.run(answer, 1, 1)
+        assert first.result() == 1.5
+    assert bounded.run(answer, 2, 2) == {"sum": 4}  # the slot is free again
+
+
+def test_the_slots_are_shared_by_every_worker_process(one_slot):
+    # A gunicorn worker is another process: it holds the slot while this one waits in vain.
+    ready = multiprocessing.get_context("fork").Event()
+    holder = multiprocessing.get_context("fork").Process(target=_hold_slot, args=(ready,))
+    holder.start()
+    try:
+        assert ready.wait(5)
+        with pytest.raises(bounded.Busy):
+            bounded.run(answer, 1, 1)
+    finally:
+        holder.kill()  # dies holding the slot: the kernel releases its lock
+        holder.join()
+    assert bounded.run(answer, 3, 4) == {"sum": 7}
+
+
+def _hold_slot(ready):
+    with bounded._slot():
+        ready.set()
+        time.sleep(60)
+
+
+def test_a_budget_exceeded_in_one_file_frees_its_slot(one_slot):
+    with pytest.raises(bounded.BudgetExceeded, match="文件处理超过 1 秒"):
+        bounded.run(forever, seconds=1)
+    assert bounded.run(answer, 5, 5) == {"sum": 10}

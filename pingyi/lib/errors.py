@@ -32,6 +32,12 @@ def not_found(request, exception=None):
     return _page(request, 404, "页面不存在", "您访问的内容不存在，或不在您的查看范围内。")
 
 
+def not_yet(request, title, reason):
+    """404 for a thing of this object that does not exist yet (the feedback sheet before the results):
+    the user may see the object, so the page says why rather than "not in your scope"."""
+    return _page(request, 404, title, reason)
+
+
 def bad_request(request, exception=None):
     return _page(request, 400, "请求有误", "提交的内容无法处理，请返回后重试。")
 

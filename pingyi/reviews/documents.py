@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 
 from pingyi.lib.downloads import attachment
+from pingyi.lib.errors import not_yet
 from pingyi.lib.gongwen import GongwenDocument
 
 from .views import get_appraisee_or_404
@@ -28,6 +29,14 @@ def report_template(request):
 
 def feedback_sheet(request, pk):
     appraisee = get_appraisee_or_404(request, pk)
+    review = appraisee.review
+    if not review.allows("feedback_sheet"):
+        # The sheet carries the score: before 结果公布 it does not exist, for every role.
+        return not_yet(
+            request,
+            "反馈意见书尚未生成",
+            f"{review.label}测评结果公布后才能下载反馈意见书（当前阶段：{review.get_stage_display()}）。",
+        )
     return attachment(
         feedback_document(appraisee),
         f"{appraisee.review.label}述职评议反馈意见书_{appraisee.cadre.name}.docx",

@@ -98,6 +98,9 @@ ROUTES = {
     "roster_preview": (OWN, "missing"), "indicator_import_preview": (OWN, "missing"),
     "token_create": (OWN, None), "token_revoke": (OWN, "token"),
 }  # fmt: skip
+# Routes whose object does not exist yet in the walk's round (报告提交): in scope they answer 404 too, a
+# page saying why. The feedback sheet exists from 结果公布 (reviews/tests/test_state_aware.py, per stage).
+NOT_YET = {"feedback_sheet"}
 
 ROLES = ["organizer", "leader", "liaison", "clerk", "outsider"]
 # Which side of the city each role sees: "own" is 青山镇's, "other" 柳营乡's.
@@ -223,7 +226,7 @@ def test_every_route_answers_every_role_as_its_class_says(site):
                 elif not visible:
                     expect(get in {404, 405} and post in {404, 405}, role, "GET/POST", url, (get, post))
                 elif kind == SCOPED_READ:
-                    expect(get == 200, role, "GET", url, get)
+                    expect(get == (404 if name in NOT_YET else 200), role, "GET", url, get)
                 elif kind in (SCOPED_EDIT, EDIT) and role == "leader":
                     expect(post == 403, role, "POST", url, post)
                 elif kind in (SCOPED_EDIT, EDIT) and obj != "missing":

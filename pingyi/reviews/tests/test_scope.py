@@ -59,7 +59,7 @@ def test_the_clerk_reaches_its_own_objects(world, as_user, objects):
     _review, own, _other, report, problem, evidence = objects
     clerk = as_user(world.people.clerk)
     for url in [reverse("appraisee_detail", args=[own.pk]), reverse("report_view", args=[report.pk]),
-                reverse("problem_detail", args=[problem.pk]), reverse("feedback_sheet", args=[own.pk])]:  # fmt: skip
+                reverse("problem_detail", args=[problem.pk])]:  # fmt: skip
         assert clerk.get(url).status_code == 200, url
     assert clerk.get(reverse("evidence_download", args=[evidence.pk])).content == "方案内容".encode()
 

@@ -46,3 +46,26 @@ def test_the_feedback_sheet_is_offered_only_once_results_exist(world, as_user):
     actions.do_move_stage(review, world.people.organizer, "published")
     for persona in ("organizer", "clerk"):
         assert 'id="feedback-sheet"' in as_user(getattr(world.people, persona)).get(url).content.decode()
+
+
+@pytest.mark.parametrize("stage", ["preparing", "reporting", "meeting", "appraisal"])
+def test_the_feedback_sheet_is_not_found_before_results_for_every_role(world, as_user, stage):
+    review = make_review(world.people.organizer, stage=stage, appraisees=[world.cadres.qingshan])
+    url = reverse("feedback_sheet", args=[review.appraisees.get().pk])
+    for persona in ("organizer", "leader", "liaison", "clerk"):
+        response = as_user(getattr(world.people, persona)).get(url)
+        assert response.status_code == 404, persona
+        page = response.content.decode()
+        assert "反馈意见书尚未生成" in page and "测评结果公布后才能下载" in page, persona
+    # Out of scope stays the plain 404 that says nothing about the round.
+    outsider = as_user(world.people.outsider).get(url)
+    assert outsider.status_code == 404 and "反馈意见书" not in outsider.content.decode()
+
+
+@pytest.mark.parametrize("stage", ["published", "archived"])
+def test_the_feedback_sheet_is_a_word_file_once_results_are_published(world, as_user, stage):
+    review = make_review(world.people.organizer, stage=stage, appraisees=[world.cadres.qingshan])
+    url = reverse("feedback_sheet", args=[review.appraisees.get().pk])
+    for persona in ("organizer", "leader", "liaison", "clerk"):
+        response = as_user(getattr(world.people, persona)).get(url)
+        assert response.status_code == 200 and response.content[:2] == b"PK", persona

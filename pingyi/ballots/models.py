@@ -11,6 +11,7 @@ import copy
 import uuid
 
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from pingyi.reviews.models import Review
 
@@ -74,6 +75,21 @@ class BallotForm(models.Model):
         return f"{self.review.label}测评表"
 
 
+class EvaluatorGroupQuerySet(models.QuerySet):
+    def with_counts(self):
+        """Each group with `issued` (codes not voided) and `cast` (ballots received, valid or not).
+
+        Counted in subqueries: two Counts over joins would pair every token with every ballot."""
+        tokens = BallotToken.objects.filter(group=models.OuterRef("pk")).exclude(status=TokenStatus.VOID)
+        ballots = Ballot.objects.filter(group=models.OuterRef("pk"))
+        return self.annotate(issued=_count_of(tokens), cast=_count_of(ballots))
+
+
+def _count_of(rows: models.QuerySet):
+    counted = rows.order_by().values("group").annotate(n=models.Count("pk")).values("n")
+    return Coalesce(models.Subquery(counted), 0)
+
+
 class EvaluatorGroup(models.Model):
     """评议主体, e.g. 市领导 with weight 40 and 12 evaluators."""
 
@@ -90,6 +106,8 @@ class EvaluatorGroup(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged", verbose_name="并入"
     )
     pooled = models.BooleanField("并入“其他评议人”", default=False)
+
+    objects = EvaluatorGroupQuerySet.as_manager()
 
     class Meta:
         verbose_name = "评议组"

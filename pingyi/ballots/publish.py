@@ -3,7 +3,6 @@
 import secrets
 from collections import Counter
 
-from django.db.models import Count
 from django.utils import timezone
 
 from pingyi.reviews.actions import ReviewError
@@ -84,8 +83,7 @@ def count(review: Review) -> tuple[dict, dict]:
 
 def ballots_by_group(review: Review) -> dict[int, int]:
     """Ballots cast per evaluator group (valid or not: every one is in the record)."""
-    counts = Ballot.objects.filter(review=review).values("group_id").annotate(n=Count("id"))
-    return {row["group_id"]: row["n"] for row in counts}
+    return dict(review.evaluator_groups.with_counts().values_list("pk", "cast"))
 
 
 def small_groups(review: Review, counts: dict[int, int] | None = None) -> list[tuple[str, int]]:

@@ -1,13 +1,12 @@
 """The ballots' part of a round's readiness checklist (reviews.readiness.READINESS_HOOKS)."""
 
-from django.db.models import Count, Q
 from django.urls import reverse
 
 from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.readiness import Gap
 
 from . import publish
-from .models import EvaluatorGroup, TokenStatus
+from .models import EvaluatorGroup
 from .record import AuditRecord, RecordError
 from .tally import TOO_FEW, tally
 
@@ -15,19 +14,9 @@ from .tally import TOO_FEW, tally
 QUORUM = 0.8
 
 
-def groups_with_counts(review: Review) -> list[EvaluatorGroup]:
-    """The groups, each with `issued` (codes not voided) and `cast` (ballots received)."""
-    return list(
-        review.evaluator_groups.annotate(
-            issued=Count("tokens", filter=~Q(tokens__status=TokenStatus.VOID), distinct=True),
-            cast=Count("ballots", distinct=True),
-        )
-    )
-
-
 def quorum_short(review: Review, groups: list[EvaluatorGroup] | None = None) -> tuple[int, int] | None:
     """(ballots, expected) when fewer than QUORUM of the expected evaluators voted, else None."""
-    groups = groups if groups is not None else groups_with_counts(review)
+    groups = groups if groups is not None else list(review.evaluator_groups.with_counts())
     expected = sum(g.head_count for g in groups)
     cast = sum(g.cast for g in groups)
     return (cast, expected) if expected and cast < QUORUM * expected else None
@@ -37,7 +26,7 @@ def gaps(review: Review, to_stage: str) -> list[Gap]:
     if to_stage not in (Stage.APPRAISAL, Stage.PUBLISHED):
         return []
     overview = reverse("ballots_overview", args=[review.pk])
-    groups = groups_with_counts(review)
+    groups = list(review.evaluator_groups.with_counts())
     if not groups:
         if to_stage == Stage.APPRAISAL:
             return [

@@ -22,7 +22,7 @@ def quorum_short(review: Review, groups: list[EvaluatorGroup] | None = None) -> 
     return (cast, expected) if expected and cast < QUORUM * expected else None
 
 
-def gaps(review: Review, to_stage: str) -> list[Gap]:
+def gaps(review: Review, to_stage: str, *, quick: bool = False) -> list[Gap]:
     if to_stage not in (Stage.APPRAISAL, Stage.PUBLISHED):
         return []
     overview = reverse("ballots_overview", args=[review.pk])
@@ -61,7 +61,7 @@ def gaps(review: Review, to_stage: str) -> list[Gap]:
                 overview,
             )
         )
-    few = _below_min_valid(review)
+    few = "" if quick else _below_min_valid(review)
     if few:
         found.append(Gap("min_valid", few, reverse("ballot_results", args=[review.pk])))
     small = publish.small_groups(review)

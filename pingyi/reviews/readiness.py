@@ -25,7 +25,7 @@ class Gap:
 
 
 # Apps that depend on reviews add their gaps here (ballots: slips, turnout, min_valid, small groups).
-# Each is called as hook(review, to_stage) and returns a list of Gap.
+# Each is called as hook(review, to_stage, quick=…) and returns a list of Gap.
 READINESS_HOOKS: list = []
 
 PROCEED = "继续"  # what the checkbox sends when a step that can be undone is taken despite gaps
@@ -78,8 +78,9 @@ def report_gaps(review: Review, *, missing: bool = True) -> list[Gap]:
     return gaps
 
 
-def gaps(review: Review, to_stage: str) -> list[Gap]:
-    """The checklist for moving `review` forward to `to_stage`."""
+def gaps(review: Review, to_stage: str, *, quick: bool = False) -> list[Gap]:
+    """The checklist for moving `review` forward to `to_stage`. `quick` leaves out the checks that
+    count the ballots (a whole tally), for pages that only announce the step, such as a home page."""
     found: list[Gap] = []
     if to_stage == Stage.REPORTING and review.report_deadline is None:
         found.append(
@@ -106,7 +107,7 @@ def gaps(review: Review, to_stage: str) -> list[Gap]:
                 )
             )
     for hook in READINESS_HOOKS:
-        found += hook(review, to_stage)
+        found += hook(review, to_stage, quick=quick)
     return found
 
 

@@ -81,3 +81,13 @@ def test_appraisees_who_would_be_flagged_too_few_are_named(voting):
     assert gaps["min_valid"].startswith("有效票少于 5 张、结果将标注“票数不足”的述职人：")
     assert "乙书记 0 张" in gaps["min_valid"] and "丙书记 0 张" in gaps["min_valid"]
     assert "甲书记" not in gaps["min_valid"]
+
+
+def test_the_organizers_home_announces_publication_without_counting_the_ballots(voting, monkeypatch):
+    for code in voting.codes["leaders"]:  # 5 of 10 expected
+        submit(code, good_ratings())
+    tallied = []
+    monkeypatch.setattr("pingyi.ballots.readiness.tally", lambda record: tallied.append(record))
+    home = organizer_client(voting.people.organizer).get(reverse("home")).content.decode()
+    assert "下一步进入「结果公布」，1 项未就绪（有效票情况见核对清单）" in home  # the quorum, counted
+    assert tallied == []  # the stage page, not every visit home, tallies the ballots

@@ -23,16 +23,25 @@ def _base_url(request) -> str:
     return getattr(settings, "BALLOT_BASE_URL", "") or request.build_absolute_uri("/")
 
 
-# Said wherever slips are printed from an address phones cannot open.
+# Said wherever slips are printed from an address phones cannot open: where the address comes from and
+# how to set it, since the organizer who reads it may have to pass it on to whoever runs the server.
 SET_BASE_URL = (
     "请在服务器的环境变量中设置 PINGYI_BALLOT_BASE_URL 为评议人手机能访问的地址"
-    "（例如 http://192.168.1.10/ 或内网域名），重启服务后再生成凭证"
+    "：服务器的内网 IP 地址或完整的内网域名，以 http:// 或 https:// 开头，如"
+    " PINGYI_BALLOT_BASE_URL=http://192.168.1.10/ 或 PINGYI_BALLOT_BASE_URL=http://pingyi.zzb.gov.cn:8000/，"
+    "重启服务后再生成凭证"
 )
 
 
 def address_warning(request) -> str:
     problem = unreachable_address(_base_url(request))
-    return f"{problem}。{SET_BASE_URL}。" if problem else ""
+    if not problem:
+        return ""
+    if getattr(settings, "BALLOT_BASE_URL", ""):
+        source = "（此地址取自环境变量 PINGYI_BALLOT_BASE_URL）"
+    else:
+        source = "（未设置环境变量 PINGYI_BALLOT_BASE_URL，凭证上印的是您此刻访问本系统所用的地址）"
+    return f"{problem}{source}。{SET_BASE_URL}。"
 
 
 def group_rows(review) -> list[dict]:
@@ -213,7 +222,11 @@ def issue(request, pk):
         )
     warning = address_warning(request)
     if warning and not request.POST.get("address_ok"):
-        return _refused(request, group, f"{warning}如确认仅在本机测试，请勾选“仍用此地址”后再生成")
+        return _refused(
+            request,
+            group,
+            f"{warning}如确认评议人的手机能打开此地址（或仅在本机试用），请勾选“仍用此地址”后再生成",
+        )
     try:
         plain = actions.do_issue_tokens(group, request.user, count)
     except actions.BallotError as exc:

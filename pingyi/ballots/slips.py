@@ -6,6 +6,7 @@ fragment to the server, so no access log anywhere can record a code.
 
 import io
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 import segno
@@ -17,28 +18,69 @@ from pingyi.lib.slipsheet import fit, sheet, wrap
 INSTRUCTION = "手机扫码或打开上述网址输入凭证码，逐项评价后提交。每张凭证只能投票一次，请妥善保管。"
 
 
-LOOPBACK_NAMES = {"localhost", "0.0.0.0", "::", "::1", "[::1]", "[::]"}
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+# Intranet DNS serves these suffixes to every device; `.local` is multicast DNS, which a phone's browser
+# does not ask (Android not at all), and a single-label name relies on a search domain phones do not use.
+HOST_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 
 
 def unreachable_address(base_url: str) -> str:
     """Why phones cannot open the ballot at `base_url` ("" when nothing is known to be wrong).
 
-    Only what can be told without the network: a loopback or unspecified address, or a name that
-    means "this machine". An intranet name that does not resolve is not checked (no lookup at run time).
+    Only what can be told without the network, since the intranet's names cannot be looked up here:
+    the address is not a well-formed http(s) address (scheme or port mistyped, spaces); it means this
+    machine (loopback, 0.0.0.0); it is a link-local address (169.254.x.x, fe80::) that a router never
+    hands out; or it is a name phones do not resolve (a bare host name, `.local`). A private address
+    (10.x, 172.16–31.x, 192.168.x) or a dotted intranet name is what an intranet uses, so it passes.
     """
-    host = (urlsplit(base_url).hostname or "").lower()
+    shown = ballot_url(base_url)
+    if base_url != base_url.strip() or any(c.isspace() for c in base_url):
+        return f"凭证上的投票地址“{shown}”中有空格"
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not base_url.lower().startswith(f"{parts.scheme}://"):
+        return f"凭证上的投票地址 {shown} 不是以 http:// 或 https:// 开头的完整网址"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0 or parts.netloc.endswith(":"):
+        return f"凭证上的投票地址 {shown} 的端口号写错了（应为 1–65535 的数字，如 :8000）"
+    host = (parts.hostname or "").lower().rstrip(".")
     if not host:
         return "凭证上的投票地址没有主机名"
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
     if (
         host in LOOPBACK_NAMES
         or host.endswith(".localhost")
         or (address and (address.is_loopback or address.is_unspecified))
     ):
-        return f"凭证上的投票地址 {ballot_url(base_url)} 指向服务器本机，评议人的手机打不开"
+        return f"凭证上的投票地址 {shown} 指向服务器本机，评议人的手机打不开"
+    if address and address.is_link_local:
+        return (
+            f"凭证上的投票地址 {shown} 是网卡未取得地址时自动分配的链路本地地址（169.254.x.x 或 fe80::），"
+            "评议人的手机打不开"
+        )
+    if address and (address.is_multicast or address.is_reserved):
+        return f"凭证上的投票地址 {shown} 不是一台服务器的地址"
+    if address:
+        return ""
+    if all(c.isdigit() or c == "." for c in host):
+        return f"凭证上的投票地址 {shown} 不是完整的 IP 地址（应为四段数字，如 192.168.1.10）"
+    labels = host.split(".")
+    if not all(HOST_LABEL.fullmatch(label) for label in labels):
+        return f"凭证上的投票地址 {shown} 的主机名中有不能用于网址的字符"
+    if len(labels) == 1:
+        return (
+            f"凭证上的投票地址 {shown} 只有主机名“{host}”，没有域名后缀，评议人的手机通常解析不了"
+            "（请改用服务器的内网 IP 地址或完整的内网域名）"
+        )
+    if labels[-1] == "local":
+        return f"凭证上的投票地址 {shown} 是 .local 局域网名称，多数手机的浏览器解析不了"
     return ""
 
 

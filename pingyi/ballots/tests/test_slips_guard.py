@@ -14,7 +14,9 @@ from .conftest import submit
 
 
 @pytest.fixture
-def setup(db):
+def setup(db, settings):
+    # The test client's own host, "testserver", is a bare name phones could not resolve.
+    settings.BALLOT_BASE_URL = "http://192.168.1.10/"
     city = make_city()
     people = make_personas(city)
     review = make_review(people.organizer, stage="meeting", appraisees=[make_cadre(city.qingshan, "甲书记")])
@@ -75,19 +77,57 @@ def test_a_bad_count_names_the_group(setup, count):
 
 
 @pytest.mark.parametrize(
-    "base, bad",
+    "base, reason",
     [
-        ("http://127.0.0.1:8000/", True),
-        ("http://localhost/", True),
-        ("http://[::1]:8000/", True),
-        ("http://0.0.0.0/", True),
-        ("http://pingyi.localhost/", True),
-        ("http://192.168.1.10/", False),
-        ("https://pingyi.zzb.gov.cn/", False),
+        ("http://127.0.0.1:8000/", "指向服务器本机"),
+        ("http://localhost/", "指向服务器本机"),
+        ("http://localhost.localdomain/", "指向服务器本机"),
+        ("http://[::1]:8000/", "指向服务器本机"),
+        ("http://[::ffff:127.0.0.1]/", "指向服务器本机"),
+        ("http://0.0.0.0/", "指向服务器本机"),
+        ("http://[::]/", "指向服务器本机"),
+        ("http://pingyi.localhost/", "指向服务器本机"),
+        ("http://169.254.12.7/", "链路本地地址"),
+        ("http://[fe80::1]:8000/", "链路本地地址"),
+        ("http://224.0.0.1/", "不是一台服务器的地址"),
+        ("http://pingyi.local/", ".local 局域网名称"),
+        ("http://zzb-server.local:8000/", ".local 局域网名称"),
+        ("http://pingyi/", "只有主机名“pingyi”，没有域名后缀"),
+        ("http://pingyi.:8000/", "只有主机名“pingyi”，没有域名后缀"),
+        ("192.168.1.10:8000/", "不是以 http:// 或 https:// 开头"),
+        ("pingyi.zzb.gov.cn", "不是以 http:// 或 https:// 开头"),
+        ("http//192.168.1.10/", "不是以 http:// 或 https:// 开头"),
+        ("http:/192.168.1.10/", "不是以 http:// 或 https:// 开头"),
+        ("htp://192.168.1.10/", "不是以 http:// 或 https:// 开头"),
+        ("ftp://192.168.1.10/", "不是以 http:// 或 https:// 开头"),
+        ("http://192.168.1.10:80a/", "端口号写错了"),
+        ("http://192.168.1.10:99999/", "端口号写错了"),
+        ("http://192.168.1.10:/", "端口号写错了"),
+        ("http://192.168.1.10:0/", "端口号写错了"),
+        ("http://192.168.1/", "不是完整的 IP 地址"),
+        ("http://pingyi,zzb.gov.cn/", "不能用于网址的字符"),
+        (" http://192.168.1.10/", "中有空格"),
+        ("http://", "没有主机名"),
     ],
 )
-def test_loopback_addresses_are_recognised(base, bad):
-    assert bool(unreachable_address(base)) is bad
+def test_addresses_no_phone_can_reach_are_named(base, reason):
+    assert reason in unreachable_address(base)
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "http://192.168.1.10/",
+        "http://10.12.0.5:8000/",
+        "http://172.16.3.4/",
+        "https://pingyi.zzb.gov.cn/",
+        "HTTP://Pingyi.ZZB.gov.cn:8443/pingyi/",
+        "http://pingyi.intranet./",
+        "http://[fd00::10]/",
+    ],
+)
+def test_intranet_addresses_pass(base):
+    assert unreachable_address(base) == ""
 
 
 def test_a_loopback_ballot_address_is_told_before_printing(setup, settings):
@@ -95,7 +135,8 @@ def test_a_loopback_ballot_address_is_told_before_printing(setup, settings):
     settings.BALLOT_BASE_URL = "http://127.0.0.1:8000/"
     page = overview(client, review)
     assert "凭证上的投票地址 http://127.0.0.1:8000/v/ 指向服务器本机，评议人的手机打不开" in page
-    assert "PINGYI_BALLOT_BASE_URL" in page
+    assert "此地址取自环境变量 PINGYI_BALLOT_BASE_URL" in page
+    assert "PINGYI_BALLOT_BASE_URL=http://192.168.1.10/" in page
     url = reverse("tokens_issue", args=[group.pk])
     refused = client.post(url, {"count": "5", "freeze_ok": "1"})
     assert refused.status_code == 400 and "仍用此地址" in refused.content.decode()
@@ -104,6 +145,23 @@ def test_a_loopback_ballot_address_is_told_before_printing(setup, settings):
     assert issued["Content-Type"] == "application/pdf"
     settings.BALLOT_BASE_URL = "http://192.168.1.10/"
     assert "手机打不开" not in overview(client, review)
+
+
+def test_without_the_setting_the_organizers_own_bare_host_name_is_told(setup, settings):
+    review, group, client, _ = setup
+    settings.BALLOT_BASE_URL = ""
+    page = client.get(reverse("ballots_overview", args=[review.pk]), HTTP_HOST="pingyi").content.decode()
+    assert "只有主机名“pingyi”，没有域名后缀" in page
+    assert "未设置环境变量 PINGYI_BALLOT_BASE_URL，凭证上印的是您此刻访问本系统所用的地址" in page
+    refused = client.post(reverse("tokens_issue", args=[group.pk]), {"count": "5", "freeze_ok": "1"},
+                          HTTP_HOST="pingyi")  # fmt: skip
+    assert (
+        refused.status_code == 400 and "仍用此地址" in refused.content.decode() and group.tokens.count() == 0
+    )
+    page = client.get(
+        reverse("ballots_overview", args=[review.pk]), HTTP_HOST="192.168.1.10"
+    ).content.decode()
+    assert "手机打不开" not in page and "解析不了" not in page
 
 
 def test_voiding_names_the_batch_and_asks_first(setup):

@@ -46,11 +46,19 @@ def fit(pdf, font, size, text, width) -> str:
 
 
 def wrap(pdf, font, size, text, width) -> list[str]:
-    """The text broken into lines of the width (Chinese: any character may end a line)."""
+    """The text broken into lines of the width: any character may end a line, but no line starts
+    with closing punctuation (the 避头 rule of Chinese typesetting), which takes its neighbour along."""
     lines, line = [], ""
     for char in text:
-        if pdf.stringWidth(line + char, font, size) > width:
-            lines.append(line)
-            line = ""
+        if line and pdf.stringWidth(line + char, font, size) > width:
+            if char in NO_LINE_START and len(line) > 1:
+                lines.append(line[:-1])
+                line = line[-1]
+            else:
+                lines.append(line)
+                line = ""
         line += char
     return [*lines, line] if line else lines
+
+
+NO_LINE_START = set("，。、；：？！）》」』”’…")

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pingyi.ballots.record import loads  # noqa: E402
-from pingyi.ballots.tally import tally  # noqa: E402
+from pingyi.ballots.count.record import loads  # noqa: E402
+from pingyi.ballots.count.tally import tally  # noqa: E402
 
 SCALE = [("好", 100), ("较好", 80), ("一般", 60), ("差", 40), ("不了解", None)]
 CRITERIA = [("development", "发展领头雁", 30), ("people", "群众贴心人", 25), ("safety", "平安守护者", 25),

@@ -199,8 +199,8 @@ def _cached_spec(key: tuple, load_review) -> BallotSpec:
     spec = _SPECS.get(key)
     if spec is not None:
         return spec
-    from .record import read_criteria, read_rules, read_scale
-    from .scoring import BallotRules
+    from .count.record import read_criteria, read_rules, read_scale
+    from .count.scoring import BallotRules
 
     review = load_review()
     form = form_for(review)
@@ -236,12 +236,12 @@ def _check(form: BallotForm, keys: tuple[str, ...], ratings: dict, rules) -> str
     if set(ratings) - set(keys):
         return "选票中有不属于本期的述职人"
     if rules is not None:
-        from .record import check_ratings as checked_ratings
+        from .count.record import check_ratings as checked_ratings
 
         checked = checked_ratings(ratings, "ratings", keys, [c["key"] for c in form.criteria], list(levels))
         reason = rules.judge(checked)[0]
     else:
-        from .scoring import validate_ballot
+        from .count.scoring import validate_ballot
 
         reason = validate_ballot(form.scale, form.criteria, form.rules, list(keys), ratings)
     return REFUSALS.get(reason, reason)

@@ -10,9 +10,9 @@ from pingyi.reviews.models import Review, Stage
 
 from . import secrecy
 from .actions import appraisee_key, form_for
+from .count.record import AuditRecord, RecordError
+from .count.tally import tally
 from .models import MIN_GROUP_BALLOTS, Ballot, EvaluatorGroup, Publication
-from .record import AuditRecord, RecordError
-from .tally import tally
 
 POOLED_LABEL = "其他评议人"
 _shuffle = secrets.SystemRandom().shuffle

@@ -6,9 +6,9 @@ from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.readiness import Gap
 
 from . import publish
+from .count.record import AuditRecord, RecordError
+from .count.tally import TOO_FEW, tally
 from .models import EvaluatorGroup
-from .record import AuditRecord, RecordError
-from .tally import TOO_FEW, tally
 
 # 实到人数不少于应到人数的80%: the usual quorum of a 民主测评.
 QUORUM = 0.8

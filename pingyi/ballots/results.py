@@ -16,9 +16,9 @@ from pingyi.reviews.models import Review, Stage
 from pingyi.reviews.views import get_review_or_404
 
 from .actions import appraisee_key
+from .count.record import RecordError
 from .models import MIN_GROUP_BALLOTS, Publication
 from .publish import count
-from .record import RecordError
 
 
 def _result(request, review: Review) -> tuple[dict | None, dict | None, bool]:

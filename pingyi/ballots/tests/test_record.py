@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pingyi.ballots.record import AuditRecord, Ballot, RecordError, loads
+from pingyi.ballots.count.record import AuditRecord, Ballot, RecordError, loads
 from pingyi.ballots.tests.test_tally import record_json
 
 BALLOTS = [("L", {"a1": "HGMU", "a2": "GG--", "a3": {}}), ("D", {"a1": "UUUU"}), ("M", {})]

@@ -7,8 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from pingyi.ballots.record import AuditRecord
-from pingyi.ballots.tally import tally
+from pingyi.ballots.count.record import AuditRecord
+from pingyi.ballots.count.tally import tally
 from pingyi.ballots.tests.test_tally import record_json
 
 BALLOTS = [

@@ -13,9 +13,9 @@ from django.urls import reverse
 from pingyi.accounts.models import Role
 from pingyi.ballots import actions
 from pingyi.ballots.actions import BallotError
+from pingyi.ballots.count.record import AuditRecord
+from pingyi.ballots.count.tally import tally
 from pingyi.ballots.models import Publication
-from pingyi.ballots.record import AuditRecord
-from pingyi.ballots.tally import tally
 from pingyi.reviews import actions as review_actions
 from pingyi.reviews.actions import ReviewError
 from pingyi.testing import make_user

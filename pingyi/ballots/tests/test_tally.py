@@ -10,8 +10,25 @@ from fractions import Fraction
 
 import pytest
 
-from pingyi.ballots.record import AuditRecord, Criterion, Grade, Level, RecordError, Rules, TopQuota, Trim
-from pingyi.ballots.tally import BLANK, OVER_QUOTA, TOO_FEW, UNIFORM, round_half_up, tally, validate_ballot
+from pingyi.ballots.count.record import (
+    AuditRecord,
+    Criterion,
+    Grade,
+    Level,
+    RecordError,
+    Rules,
+    TopQuota,
+    Trim,
+)
+from pingyi.ballots.count.tally import (
+    BLANK,
+    OVER_QUOTA,
+    TOO_FEW,
+    UNIFORM,
+    round_half_up,
+    tally,
+    validate_ballot,
+)
 
 LEVELS = {"H": "好", "G": "较好", "M": "一般", "B": "差", "U": "不了解"}
 CRITERIA = [("d", 30), ("p", 25), ("s", 25), ("c", 20)]
@@ -398,3 +415,21 @@ def test_validate_ballot_takes_the_form_as_stored_json():
     assert validate_ballot(scale, criteria, rules, FOUR, {"a1": {"d": "好"}}) is None
     with pytest.raises(RecordError, match=r"^criteria\[0\]\.weight：权重应大于 0$"):
         validate_ballot(scale, [{"key": "d", "label": "D", "weight": 0}], rules, FOUR, over)
+
+
+def test_the_count_imports_nothing_but_the_standard_library():
+    # The published record is recounted from its JSON alone: the count needs no Django and no
+    # other part of Pingyi, which a fresh interpreter shows by what importing it loads.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; before = set(sys.modules); "
+        "import pingyi.ballots.count.tally, pingyi.ballots.count.record; "
+        "print(sorted({m.split('.')[0] for m in set(sys.modules) - before}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    top = set(eval(loaded))  # our own print of a list of names
+    assert "django" not in top
+    assert top <= set(sys.stdlib_module_names) | {"pingyi"}
+    assert "fractions" in top  # what the count itself needs is seen, so the check is live

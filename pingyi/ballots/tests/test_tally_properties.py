@@ -11,8 +11,8 @@ from fractions import Fraction
 
 import pytest
 
-from pingyi.ballots.record import AuditRecord, loads
-from pingyi.ballots.tally import BLANK, OVER_QUOTA, TOO_FEW, UNIFORM, tally, validate_ballot
+from pingyi.ballots.count.record import AuditRecord, loads
+from pingyi.ballots.count.tally import BLANK, OVER_QUOTA, TOO_FEW, UNIFORM, tally, validate_ballot
 
 SEEDS = range(40)
 

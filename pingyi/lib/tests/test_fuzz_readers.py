@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from pingyi.ballots import record
+from pingyi.ballots.count import record
 from pingyi.dupcheck import extract
 from pingyi.lib import xlsx
 from pingyi.reviews import extract as report_extract

@@ -3,8 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pingyi.ballots.count.record import AuditRecord, RecordError
 from pingyi.ballots.publish import audit_record
-from pingyi.ballots.record import AuditRecord, RecordError
 from pingyi.reviews.models import Review
 
 

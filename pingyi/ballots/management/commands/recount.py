@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pingyi.ballots.record import AuditRecord, RecordError, loads
-from pingyi.ballots.tally import TallyResult, tally
+from pingyi.ballots.count.record import AuditRecord, RecordError, loads
+from pingyi.ballots.count.tally import TallyResult, tally
 
 
 class Command(BaseCommand):

@@ -33,8 +33,8 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
-from pingyi.ballots.record import AuditRecord, Rules, Trim
-from pingyi.ballots.scoring import (  # noqa: F401  (validate_ballot and the reasons are re-exported)
+from .record import AuditRecord, Rules, Trim
+from .scoring import (  # noqa: F401  (validate_ballot and the reasons are re-exported)
     BLANK,
     OVER_QUOTA,
     UNIFORM,

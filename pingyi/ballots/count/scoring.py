@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 
-from pingyi.ballots.record import (
+from .record import (
     Criterion,
     Level,
     Rules,

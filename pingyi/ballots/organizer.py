@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 from pingyi.accounts.access import organizer_required
 from pingyi.lib.downloads import attachment
 from pingyi.lib.kept import posted_to
+from pingyi.reviews.access import get_review_or_404
 from pingyi.reviews.models import Review, Stage
-from pingyi.reviews.views import get_review_or_404
 
 from . import actions, publish
 from .forms import BallotFormEditor, GroupsEditor

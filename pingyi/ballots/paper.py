@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from pingyi.accounts.access import organizer_required
-from pingyi.reviews.views import get_review_or_404
+from pingyi.reviews.access import get_review_or_404
 
 from . import actions
 from .models import PaperEntry, PaperStatus

@@ -12,8 +12,8 @@ from pingyi.accounts.access import scope_unit
 from pingyi.lib import xlsx
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
+from pingyi.reviews.access import get_review_or_404
 from pingyi.reviews.models import Review, Stage
-from pingyi.reviews.views import get_review_or_404
 
 from .actions import appraisee_key
 from .count.record import RecordError

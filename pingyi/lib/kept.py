@@ -1,6 +1,6 @@
 """Input survives a refusal: the page re-rendered after a refused POST shows the form as it was typed.
 
-A view that refuses re-renders the page the user came from with the same request (reviews.views.refuse).
+A view that refuses re-renders the page the user came from with the same request (reviews.refusal.refuse).
 That page builds its forms through `kept`: the form the refused POST was for comes back bound to what was
 typed, with the bad field marked; every other form on the page is fresh. File inputs cannot be refilled
 by any browser; everything typed beside them is kept.

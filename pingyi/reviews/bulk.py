@@ -14,9 +14,11 @@ from pingyi.lib.errors import RoleCannot
 from pingyi.org.models import Post
 
 from . import actions
+from .access import get_review_or_404
 from .models import Appraisee, Problem
 from .queries import awaiting_review
-from .views import get_review_or_404, refuse, review_detail
+from .refusal import refuse
+from .views import review_detail
 
 KINDS = {"secretary": "党（工）委书记", "head": "乡镇长、街道办事处主任"}
 

@@ -8,7 +8,7 @@ from pingyi.lib.downloads import attachment
 from pingyi.lib.errors import not_yet
 from pingyi.lib.gongwen import GongwenDocument
 
-from .views import get_appraisee_or_404
+from .access import get_appraisee_or_404
 from .wording import AREA_HEADINGS, PLANS_HEADING, PROBLEMS_HEADING, REPORT_OPENING
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

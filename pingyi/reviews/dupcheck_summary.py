@@ -10,7 +10,8 @@ from pingyi.accounts.access import organizer_required
 from pingyi.lib import xlsx
 from pingyi.lib.downloads import attachment
 
-from .views import appraisees_for, get_review_or_404, latest_checks, with_versions
+from .access import appraisees_for, get_review_or_404
+from .queries import latest_checks, with_versions
 
 # Widths in Excel's units: a Chinese character takes two.
 COLUMNS = [

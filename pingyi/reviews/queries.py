@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from pingyi.accounts.access import scoped
 from pingyi.accounts.models import Role, User
+from pingyi.dupcheck import actions as dupcheck_actions
+from pingyi.dupcheck.models import CheckResult
 
 from .models import STAGE_ORDER, STAGE_WINDOWS, Appraisee, DutyReport, ReportStatus, Review, Stage
 
@@ -58,3 +60,20 @@ def outstanding(review: Review, user) -> list[Outstanding]:
     ).order_by("username"):
         clerks.setdefault(clerk.unit_id, []).append(clerk.full_name or clerk.username)
     return [Outstanding(a, latest.get(a.pk), clerks.get(a.unit_id, [])) for a in owing]
+
+
+def with_versions(appraisees):
+    """Each appraisee with `versions`: their reports, latest first."""
+    return appraisees.prefetch_related(
+        Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
+    )
+
+
+def latest_checks(request, appraisees, *, refresh: bool) -> dict[int, CheckResult]:
+    """appraisee id → the 查重 result of their latest report version (see `with_versions`);
+    stale ones rechecked first if `refresh`."""
+    latest = {a.pk: a.versions[0].dupcheck_document_id for a in appraisees if a.versions}
+    results = dupcheck_actions.do_results_for(
+        latest.values(), refresh=refresh, user=request.user, request=request
+    )
+    return {pk: results[d] for pk, d in latest.items() if d in results}

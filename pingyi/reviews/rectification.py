@@ -16,7 +16,7 @@ from pingyi.lib.kept import kept
 from . import actions
 from .forms import ExtensionForm, MeasureForm, ProgressForm
 from .models import DeadlineExtension, Evidence, ExtensionStatus, Problem, ProblemStatus, Review
-from .views import refuse
+from .refusal import refuse
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_EVIDENCE_FILES = 10

@@ -6,8 +6,8 @@ from django.utils import timezone
 from pingyi.lib import xlsx
 from pingyi.lib.downloads import attachment
 
+from .access import get_review_or_404
 from .queries import outstanding
-from .views import get_review_or_404
 
 COLUMNS = [
     xlsx.ColumnSpec("序号", 6),

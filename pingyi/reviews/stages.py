@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from pingyi.accounts.access import organizer_required
 
 from . import actions, readiness
+from .access import get_review_or_404
 from .models import STAGE_ORDER, Stage
-from .views import get_review_or_404, refuse, review_detail
+from .refusal import refuse
+from .views import review_detail
 
 
 def _next_stage(review):

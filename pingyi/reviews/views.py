@@ -4,9 +4,8 @@ import io
 import warnings
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -17,69 +16,21 @@ from pingyi.accounts.access import (
     require_edit,
     scoped,
     visible_cadres,
-    visible_units,
 )
 from pingyi.dupcheck import actions as dupcheck_actions
 from pingyi.dupcheck.display import percent
 from pingyi.dupcheck.models import CheckResult, Document
-from pingyi.lib import kept as kept_forms
 from pingyi.lib import limits
 from pingyi.lib.downloads import attachment
 from pingyi.lib.kept import kept, posted_to
 
 from . import actions
+from .access import appraisees_for, get_appraisee_or_404, get_review_or_404
 from .extract import ExtractError, report_text
 from .forms import AppraiseeForm, MeasureForm, ProblemForm, RemarkForm, ReportForm, ReviewForm
 from .models import STAGE_ORDER, STAGE_WINDOWS, Appraisee, DutyReport, Problem, Review, Stage
-
-
-def get_review_or_404(request, pk) -> Review:
-    # A round is city-wide; what is inside it is filtered by scope.
-    if not visible_units(request.user).exists():
-        raise Http404("内容不存在")
-    return get_object_or_404(Review, pk=pk)
-
-
-def get_appraisee_or_404(request, pk) -> Appraisee:
-    queryset = Appraisee.objects.select_related("review", "cadre", "unit", "unit__parent")
-    return get_scoped_or_404(request.user, queryset, pk, "unit__path", "述职人")
-
-
-def appraisees_for(request, review: Review):
-    return scoped(
-        request.user, review.appraisees.select_related("cadre", "unit", "unit__parent"), "unit__path"
-    )
-
-
-def with_versions(appraisees):
-    """Each appraisee with `versions`: their reports, latest first."""
-    return appraisees.prefetch_related(
-        Prefetch("reports", queryset=DutyReport.objects.order_by("-version"), to_attr="versions")
-    )
-
-
-def latest_checks(request, appraisees, *, refresh: bool) -> dict[int, CheckResult]:
-    """appraisee id → the 查重 result of their latest report version (see `with_versions`);
-    stale ones rechecked first if `refresh`."""
-    latest = {a.pk: a.versions[0].dupcheck_document_id for a in appraisees if a.versions}
-    results = dupcheck_actions.do_results_for(
-        latest.values(), refresh=refresh, user=request.user, request=request
-    )
-    return {pk: results[d] for pk, d in latest.items() if d in results}
-
-
-def refuse(request, reason, page, pk, status: int | None = None, *, field: str | None = None):
-    """Refused: the page the user came from, with the reason, and a 4xx status.
-
-    The error's own status (409 when the round's stage forbids it), or `status` (400 for bad input).
-    A role that may not act never gets here: RoleCannot is answered 403 by the one handler.
-    """
-    messages.error(request, str(reason))
-    if field:
-        kept_forms.mark(request, field, reason)  # the page keeps what was typed and marks this field
-    response = page(request, pk)
-    response.status_code = status or getattr(reason, "status", 409)
-    return response
+from .queries import latest_checks, with_versions
+from .refusal import refuse
 
 
 def review_list(request):

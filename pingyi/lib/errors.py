@@ -1,7 +1,9 @@
 """Error pages in Chinese, in the site's own layout, and the errors that carry their status."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, TooManyFilesSent
 from django.shortcuts import render
+
+from . import limits
 
 
 class DomainError(Exception):
@@ -39,6 +41,15 @@ def not_yet(request, title, reason):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, TooManyFilesSent):
+        # Django refuses the request before any view runs (DATA_UPLOAD_MAX_NUMBER_FILES).
+        return _page(
+            request,
+            400,
+            "文件数过多",
+            f"一次最多上传 {limits.UPLOAD_MAX_FILES} 个文件。请将任免审批表（.lrmx）文件打包成一个 zip 压缩包"
+            f"（每个压缩包不超过 {limits.MAX_ZIP_MEMBERS} 个文件）后上传。",
+        )
     return _page(request, 400, "请求有误", "提交的内容无法处理，请返回后重试。")
 
 

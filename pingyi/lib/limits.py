@@ -36,6 +36,12 @@ MAX_ZIP_MEMBERS = 2_000
 MAX_UNZIPPED = 200 * MB  # all members together, as declared
 MAX_MEMBER = 50 * MB  # one member, as declared
 MAX_RATIO = 200  # declared size over compressed size of one member (a deflate bomb reaches 1,000)
+# 任免审批表 (.lrmx): one XML per cadre with its photo in base64, some 20–300 KB. A batch comes as a
+# zip (check_zip: MAX_ZIP_MEMBERS files, MAX_UNZIPPED in all, so 1,000 files with photos fit) or as
+# files picked one by one (at most UPLOAD_MAX_FILES a request; more are to be zipped).
+LRMX_MAX_FILE_BYTES = 5 * MB  # one .lrmx, as declared in the zip (a 2 MB photo is 2.7 MB in base64)
+# Files in one web request (Django's DATA_UPLOAD_MAX_NUMBER_FILES is set from it).
+UPLOAD_MAX_FILES = 1_000
 # PDF
 MAX_PDF_PAGES = 500
 # Images (appraisee photos): pixels decoded, as declared in the header.

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from pingyi.lib import limits
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = BASE_DIR / "pingyi"
 
@@ -132,7 +134,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(8 * 1024 * 1024)))
 # 任免审批表 (.lrmx) uploads: many files (or zips) at once, each with a photo.
 LRMX_MAX_BYTES = int(os.environ.get("LRMX_MAX_BYTES", str(64 * 1024 * 1024)))
-DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+# More files in one request is answered by lib/errors.bad_request, asking for a zip instead.
+DATA_UPLOAD_MAX_NUMBER_FILES = limits.UPLOAD_MAX_FILES
 
 # The organization department running the system: signs the Word documents and heads every page.
 ORGANIZATION_NAME = os.environ.get("PINGYI_ORGANIZATION", "中共示例市委组织部")

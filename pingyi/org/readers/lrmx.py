@@ -29,11 +29,10 @@ from pingyi.lib.xlsx import CellProblem, WorkbookError
 from ..resume import OK, parse_resume
 from ..roster import CadreRow, ParsedRoster, cadre_row
 
-MB = 1024 * 1024
-MAX_FILES = 5000
-MAX_FILE_BYTES = 5 * MB
-MAX_TOTAL_BYTES = 300 * MB
-MAX_PHOTO_BYTES = 2 * MB
+# Every bound on an upload is in lib/limits (issue 18): a batch holds as many files as one zip may.
+MAX_FILES = limits.MAX_ZIP_MEMBERS
+MAX_FILE_BYTES = limits.LRMX_MAX_FILE_BYTES
+MAX_PHOTO_BYTES = limits.PHOTO_MAX_BYTES
 
 # The editor's order (3.2.x); DaoLingNianYue and GaiGeQianRenZhiNianLingJieXian come with newer files.
 TAGS = [
@@ -103,24 +102,23 @@ def gather(paths_or_files) -> list[tuple[str, bytes]]:
         else:
             raise WorkbookError(f"「{name}」不是任免审批表文件（.lrmx）或 zip 压缩包。")
         if len(found) > MAX_FILES:
-            raise WorkbookError(f"文件数超过 {MAX_FILES} 个，请分批导入。")
+            raise WorkbookError(f"文件数超过上限 {MAX_FILES} 个，请分批导入。")
     return found
 
 
 def unzip(name: str, data: bytes, *, prefix: bool = True) -> list[tuple[str, bytes]]:
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise WorkbookError(f"「{name}」不是有效的 zip 压缩包。") from exc
+        archive = limits.check_zip(data, what=f"压缩包「{name}」")
+    except limits.LimitError as exc:
+        raise WorkbookError(str(exc)) from None
     members = [i for i in archive.infolist() if not i.is_dir() and i.filename.lower().endswith(".lrmx")]
-    if len(archive.infolist()) > MAX_FILES or len(members) > MAX_FILES:
-        raise WorkbookError(f"压缩包「{name}」中的文件超过 {MAX_FILES} 个，系统拒绝处理，请分批导入。")
     # Declared sizes bound what zipfile inflates (it stops at the declared size), so they are a sound guard.
     for info in members:
         if info.file_size > MAX_FILE_BYTES:
-            raise WorkbookError(f"压缩包「{name}」中的「{info.filename}」解压后过大，系统拒绝处理。")
-    if sum(i.file_size for i in members) > MAX_TOTAL_BYTES:
-        raise WorkbookError(f"压缩包「{name}」解压后体积过大，系统拒绝处理。")
+            raise WorkbookError(
+                f"压缩包「{name}」中的「{info.filename}」解压后 {limits.mb(info.file_size)} MB，"
+                f"超过单个任免审批表的上限 {limits.mb(MAX_FILE_BYTES)} MB，系统拒绝处理。"
+            )
     result = []
     for info in members:
         try:
@@ -214,7 +212,7 @@ def _photo(text: str, problem) -> bytes | None:
         problem("ZhaoPian", "照片不是有效的 base64 编码")
         return None
     if len(data) > MAX_PHOTO_BYTES:
-        problem("ZhaoPian", "照片过大（超过 2 MB）")
+        problem("ZhaoPian", f"照片过大（超过 {limits.mb(MAX_PHOTO_BYTES)} MB）")
         return None
     reason = _image_problem(data)
     if reason:

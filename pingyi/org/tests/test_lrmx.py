@@ -1,12 +1,16 @@
 """干部任免审批表 (.lrmx): import from files, folders and zips; export that round-trips."""
 
+import base64
 import io
+import random
+import re
 import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from pingyi.lib import limits
 from pingyi.lib.xlsx import WorkbookError
 from pingyi.org.actions import RosterRejected, do_import_roster
 from pingyi.org.models import Assessment, Cadre, CadrePhoto, FamilyMember, Post, ResumeEntry, RosterImport
@@ -196,19 +200,30 @@ def test_entity_expansion_and_external_entities_are_refused():
     ]
 
 
-def test_a_zip_of_too_many_files_or_a_zip_bomb_is_refused_before_inflating():
-    many = io.BytesIO()
-    with zipfile.ZipFile(many, "w") as archive:
-        for n in range(lrmx.MAX_FILES + 1):
-            archive.writestr(f"{n}.lrmx", b"")
-    with pytest.raises(WorkbookError, match="文件超过 5000 个"):
-        lrmx.gather([("一万.zip", many.getvalue())])
-    bomb = io.BytesIO()
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("大.lrmx", b"<" + b" " * (lrmx.MAX_FILE_BYTES + 10))
-    assert len(bomb.getvalue()) < 100_000
-    with pytest.raises(WorkbookError, match="解压后过大"):
-        lrmx.gather([("炸弹.zip", bomb.getvalue())])
+def _zip(members) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_zip_of_ten_thousand_files_or_a_zip_bomb_is_refused_before_inflating_naming_the_limit():
+    many = _zip((f"{n}.lrmx", b"") for n in range(10_000))
+    with pytest.raises(
+        WorkbookError, match=re.escape("压缩包「一万.zip」内含 10000 个文件，超过上限 2000 个")
+    ):
+        lrmx.gather([("一万.zip", many)])
+    bomb = _zip([("大.lrmx", b"<" + b" " * (lrmx.MAX_FILE_BYTES + 10))])
+    assert len(bomb) < 100_000
+    with pytest.raises(WorkbookError, match=r"「大\.lrmx」压缩比异常.*压缩炸弹"):
+        lrmx.gather([("炸弹.zip", bomb)])
+    # A file over the .lrmx bound that compresses honestly (photo-like bytes) is refused by its size.
+    big = _zip([("大.lrmx", b"<Person>" + random.Random(1).randbytes(lrmx.MAX_FILE_BYTES))])
+    with pytest.raises(
+        WorkbookError, match=re.escape("「大.lrmx」解压后 5.1 MB，超过单个任免审批表的上限 5 MB")
+    ):
+        lrmx.gather([("大.zip", big)])
     with pytest.raises(WorkbookError, match="不是任免审批表文件"):
         lrmx.gather([("说明.txt", b"hello")])
 
@@ -343,13 +358,35 @@ def test_a_zip_bomb_or_a_zip_of_too_many_files_uploaded_on_the_web_is_refused_wi
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("大.lrmx", b"<" + b" " * (lrmx.MAX_FILE_BYTES + 10))
     page = client.post("/roster/", {"lrmx": SimpleUploadedFile("炸弹.zip", bomb.getvalue())})
-    assert page.status_code == 400 and "解压后过大" in page.content.decode()
-    many = io.BytesIO()
-    with zipfile.ZipFile(many, "w") as archive:
-        for n in range(lrmx.MAX_FILES + 1):
-            archive.writestr(f"{n}.lrmx", b"")
-    page = client.post("/roster/", {"lrmx": SimpleUploadedFile("一万.zip", many.getvalue())})
-    assert page.status_code == 400 and "文件超过 5000 个" in page.content.decode()
+    assert page.status_code == 400 and "压缩炸弹" in page.content.decode()
+    many = _zip((f"{n}.lrmx", b"") for n in range(10_000))
+    page = client.post("/roster/", {"lrmx": SimpleUploadedFile("一万.zip", many)})
+    assert page.status_code == 400 and "内含 10000 个文件，超过上限 2000 个" in page.content.decode()
     page = client.post("/roster/", {"lrmx": SimpleUploadedFile("说明.txt", b"hello")})
     assert page.status_code == 400 and "不是任免审批表文件" in page.content.decode()
+    assert not RosterImport.objects.exists() and not Cadre.objects.exists()
+
+
+def test_a_thousand_lrmx_files_with_photos_fit_in_one_zip():
+    # A real 任免审批表 photo is some 20–60 KB; these carry 100 KB of photo-like (incompressible) bytes.
+    photo = base64.b64encode(random.Random(2).randbytes(100_000)).decode()
+    person = people()[0]
+    text = lrmx_file(person).decode()
+    start = text.index("<ZhaoPian>") + len("<ZhaoPian>")
+    text = text[:start] + photo + text[text.index("</ZhaoPian>") :]
+    batch = _zip((f"{n:04d}.lrmx", text.encode()) for n in range(1000))
+    found = lrmx.gather([("全市.zip", batch)])
+    assert len(found) == 1000
+    # Staged as one packed batch, it is still within the bounds of a zip.
+    assert len(lrmx.unzip("上传的文件", lrmx.pack(found), prefix=False)) == 1000
+
+
+def test_more_files_than_one_request_may_carry_are_refused_asking_for_a_zip(client):
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    files = [SimpleUploadedFile(f"{n}.lrmx", b"<Person/>") for n in range(limits.UPLOAD_MAX_FILES + 1)]
+    page = client.post("/roster/", {"lrmx": files})
+    text = page.content.decode()
+    assert page.status_code == 400
+    assert "一次最多上传 1000 个文件" in text and "打包成一个 zip 压缩包" in text
     assert not RosterImport.objects.exists() and not Cadre.objects.exists()

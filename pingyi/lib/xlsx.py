@@ -269,8 +269,14 @@ def read_workbook(
         raise WorkbookError(str(exc)) from None
 
 
-# A formula (<f>, <f t="shared" …/>) or an error cell (t="e"): only openpyxl tells them apart.
-_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
+# A formula (<f>, <f t="shared" …/>, with or without a namespace prefix) or an error cell
+# (t="e"): only openpyxl tells them apart. Plain substring scans, several times faster than one
+# regex over a sheet of tens of MB; a false alarm only sends the file down openpyxl's path.
+_FORMULA_OR_ERROR = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/", b't="e"')
+
+
+def _has_formula_or_error(xml: bytes) -> bool:
+    return any(mark in xml for mark in _FORMULA_OR_ERROR)
 
 
 def _read_checked(data: bytes, required, optional, max_bytes: int):
@@ -315,7 +321,7 @@ def _read_plain(archive: zipfile.ZipFile, data: bytes, required, optional):
     wanted = [n for n in dict.fromkeys([*required, *optional]) if n.strip() in by_name]
     for name in wanted:
         part = parts[by_name[name.strip()]]
-        if part not in archive.namelist() or _FORMULA_OR_ERROR.search(_guarded(archive.read, part)):
+        if part not in archive.namelist() or _has_formula_or_error(_guarded(archive.read, part)):
             return None
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(BytesIO(data))

@@ -5,6 +5,7 @@ extract years and months; shown and exported as `YYYY.MM`.
 """
 
 import datetime as dt
+import functools
 import re
 
 _PATTERNS = [
@@ -27,7 +28,13 @@ def parse(value: object) -> dt.date:
     if isinstance(value, float):
         # Excel turns a typed 1968.10 into the number 1968.1: its month is lost.
         raise YearMonthError(f"{value} 被 Excel 当作数字，月份可能丢失；请将该列设为文本格式后填写 YYYY.MM")
-    text = str(value).strip()
+    return _parse_text(str(value).strip())
+
+
+# An import reads a few hundred distinct months tens of thousands of times; one date object per
+# month also lets pickle send each month once when a file read in a child process comes back.
+@functools.lru_cache(maxsize=8192)
+def _parse_text(text: str) -> dt.date:
     for pattern in _PATTERNS:
         match = pattern.match(text)
         if match:
@@ -50,23 +57,28 @@ def parse_lenient(value: object) -> dt.date:
     which may have been 1970.10)."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if isinstance(value, str):
-        # 干部名册 print the age under the birth month: `1970.01\n（56岁）`.
-        value = _AGE.sub("", value).strip()
     if isinstance(value, float):
         hundredths = round(value * 100)
         if abs(value * 100 - hundredths) < 1e-6 and hundredths % 10:
             value = f"{hundredths // 100}.{hundredths % 100:02d}"
-    if isinstance(value, str) and (match := _DIGITS.match(value.strip())):
+    if isinstance(value, str):
+        return _parse_lenient_text(value)
+    return parse(value)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_lenient_text(value: str) -> dt.date:
+    # 干部名册 print the age under the birth month: `1970.01\n（56岁）`.
+    value = _AGE.sub("", value).strip()
+    if match := _DIGITS.match(value):
         year, month, day = int(match[1]), int(match[2]), match[3]
-        text = value.strip()
         if not 1 <= month <= 12:
-            raise YearMonthError(f"{text} 不是有效的年月（月份应为 01–12）")
+            raise YearMonthError(f"{value} 不是有效的年月（月份应为 01–12）")
         if day is not None:
             try:
                 dt.date(year, month, int(day))
             except ValueError as exc:
-                raise YearMonthError(f"{text} 不是有效的日期") from exc
+                raise YearMonthError(f"{value} 不是有效的日期") from exc
         value = f"{year}.{month:02d}"
     return parse(value)
 

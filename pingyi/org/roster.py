@@ -65,6 +65,10 @@ CADRE_COLUMNS = [
     C("身份证号", width=20, text=True),
     C("简历", width=60, wrap=True, comment="每行一段：YYYY.MM--YYYY.MM  单位职务；现职止时间留空"),
 ]
+# Django's Choices.values builds a new list at every call; a row check asks for them each row.
+GENDERS = list(Gender.values)
+UNIT_KINDS = list(UnitKind.values)
+
 CADRE_REQUIRED = ["姓名", "性别", "民族", "出生年月", "单位", "现任职务", "任现职时间"]
 
 
@@ -207,7 +211,7 @@ def read_roster(data: bytes, max_bytes: int) -> ParsedRoster:
 
 
 def _unit_row(r: _Row) -> UnitRow:
-    kind = r.choice("类型", UnitKind.values, required=True)
+    kind = r.choice("类型", UNIT_KINDS, required=True)
     parent_code = r.code("上级区划代码")
     if kind and kind != UnitKind.CITY and not parent_code:
         r.problem("上级区划代码", "除市级单位外必填")
@@ -279,7 +283,7 @@ def _cadre_row(r: _Row) -> CadreRow:
         name = "".join(name.split())  # the vendor pads two-character names for alignment: 赵  磊
     values = {
         "name": name,
-        "gender": r.choice("性别", Gender.values, required=True),
+        "gender": r.choice("性别", GENDERS, required=True),
         "ethnicity": r.choice("民族", ETHNIC_GROUPS, required=True),
         "birth": birth,
         "native_place": r.text("籍贯", max_length=40),

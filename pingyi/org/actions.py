@@ -151,6 +151,7 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
     posts = []
     for op, cadre in zip(new_ops, created, strict=True):
         posts += _post_rows(cadre.pk, cadre.unit, op.row.titles, op.row.post_start)
+        posts += _former_rows(cadre.pk, op.former, units)
     changed_ops = [op for op in plan.cadres if op.status == CHANGED]
     resumes_to_rebuild = list(created)
     for op in changed_ops:
@@ -163,6 +164,8 @@ def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
         cadre.save()
         if op.posts_changed:
             posts += _replace_posts(cadre, op.row.titles, op.row.post_start)
+        if op.former_changed:
+            posts += _end_former_posts(cadre, op.former, units)
     bulk.insert(Post, POST_FIELDS, posts)
     # New cadres have nothing to clear before their 简历 lines, photo, family and appraisals go in.
     new = {c.pk for c in created}
@@ -274,6 +277,30 @@ def _post_rows(cadre_id: int, unit: Unit, titles: list[str], start: dt.date) -> 
          is_county_team_title(unit.kind, title))
         for title in titles
     ]  # fmt: skip
+
+
+def _former_rows(cadre_id: int, former, units: dict[str, Unit]) -> list[tuple]:
+    """Ended posts (roster_plan CadreOp.former) as rows for bulk.insert (POST_FIELDS)."""
+    return [
+        (cadre_id, (unit := units[code]).pk, title, start, end, is_chief_title(unit.kind, title),
+         is_county_team_title(unit.kind, title))
+        for code, title, start, end in former
+    ]  # fmt: skip
+
+
+def _end_former_posts(cadre: Cadre, former, units: dict[str, Unit]) -> list[tuple]:
+    """A post the file gives as ended takes its 免职 month (the post held until now, or one
+    recorded with another end); return the ended posts the registry did not have."""
+    held = {(p.unit_id, p.title, p.start): p for p in Post.objects.filter(cadre=cadre)}
+    missing = []
+    for code, title, start, end in former:
+        post = held.get((units[code].pk, title, start))
+        if post is None:
+            missing.append((code, title, start, end))
+        elif post.end != end:
+            post.end = end
+            post.save(update_fields=["end"])
+    return _former_rows(cadre.pk, missing, units)
 
 
 def _replace_posts(cadre: Cadre, titles: list[str], start: dt.date) -> list[tuple]:

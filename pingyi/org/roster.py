@@ -106,6 +106,19 @@ class CadreRow:
     assessments: list[tuple[int, str]] | None = None
     # A 任免审批表's photo and family (readers.lrmx.LrmxRow), None for other layouts.
     lrmx: object = None
+    # Posts held before, with their 免职 month (the 信息提取表's 已免 A02 rows).
+    former_posts: list["FormerPost"] = field(default_factory=list)
+
+
+@dataclass
+class FormerPost:
+    """A post that has ended: its organ is matched against the registry like a current unit."""
+
+    unit_ref: str
+    title: str
+    start: dt.date
+    end: dt.date
+    where: tuple[str, int, str]  # (sheet, row, column) of the organ, for a problem with the unit
 
 
 @dataclass

@@ -83,6 +83,9 @@ class CadreOp:
     unit_code: str
     status: str
     posts_changed: bool = False
+    # Ended posts in registry units: (unit code, title, start, end); those to write when changed.
+    former: list[tuple[str, str, dt.date, dt.date]] = field(default_factory=list)
+    former_changed: bool = False
 
 
 @dataclass
@@ -379,8 +382,9 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
             problem("姓名", f"与第{matched[key]}行是同一人")
             continue
         matched[key] = row.row
-        plan.cadres.append(CadreOp(row, cadre, code or "", NEW))
+        plan.cadres.append(CadreOp(row, cadre, code or "", NEW, former=_former(row, index, plan.problems)))
     posts = _current_posts([op.existing for op in plan.cadres if op.existing])
+    held = _all_posts([op.existing for op in plan.cadres if op.existing and op.former])
     assessments = _assessments([op.existing for op in plan.cadres if op.existing and op.row.assessments])
     photos, families = _lrmx_records([op.existing for op in plan.cadres if op.existing and op.row.lrmx])
     for op in plan.cadres:
@@ -389,6 +393,10 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
             diffs += _assessment_diffs(op.row.assessments, assessments.get(op.existing.pk, {}))
         if op.existing and op.row.lrmx is not None:
             diffs += _lrmx_diffs(op.row.lrmx, photos.get(op.existing.pk), families.get(op.existing.pk, []))
+        if op.existing and op.former:
+            former_diffs = _former_diffs(op.former, held.get(op.existing.pk, {}), index)
+            op.former_changed = bool(former_diffs)
+            diffs += former_diffs
         if op.existing:
             op.status = CHANGED if diffs else UNCHANGED
             op.posts_changed = any(column in POST_COLUMNS for column, _, _ in diffs)
@@ -404,6 +412,48 @@ def _plan_cadres(plan: RosterPlan, rows: list[CadreRow], index: _UnitIndex, scop
 
 
 POST_COLUMNS = {"单位", "现任职务", "任现职时间"}
+FORMER_COLUMN = "已免职务"
+
+
+def _former(row: CadreRow, index: _UnitIndex, problems: list) -> list[tuple[str, str, dt.date, dt.date]]:
+    """A former post's organ as a registry unit. One the registry does not know (a county bureau,
+    a post in another city) is left to the 简历, which keeps the whole career; a name that fits
+    two units is a problem, never a pick."""
+    result = []
+    for post in row.former_posts:
+        codes = index.candidates(post.unit_ref)
+        if len(codes) > 1:
+            problems.append(CellProblem(*post.where, index._ambiguous(post.unit_ref, codes)))
+        elif codes:
+            result.append((codes[0], post.title, post.start, post.end))
+    return list(dict.fromkeys(result))
+
+
+def _all_posts(cadres: list[Cadre]) -> dict[int, dict[tuple, dt.date | None]]:
+    """cadre id → {(unit code, title, start): end} for every post, current or ended."""
+    result = defaultdict(dict)
+    for chunk in _chunks([c.pk for c in cadres]):
+        for cadre_id, code, title, start, end in Post.objects.filter(cadre_id__in=chunk).values_list(
+            "cadre_id", "unit__code", "title", "start", "end"
+        ):
+            result[cadre_id][(code, title, start)] = end
+    return result
+
+
+def _former_diffs(former, held: dict, index: _UnitIndex) -> list[tuple[str, str, str]]:
+    diffs = []
+    for code, title, start, end in former:
+        key = (code, title, start)
+        if key in held and held[key] == end:
+            continue
+        name = index.by_code[code][0]
+        old = _post_text(name, title, start, held[key]) if key in held else ""
+        diffs.append((FORMER_COLUMN, old, _post_text(name, title, start, end)))
+    return diffs
+
+
+def _post_text(unit_name: str, title: str, start: dt.date, end: dt.date | None) -> str:
+    return f"{unit_name}{title}（{yearmonth.fmt(start)}—{yearmonth.fmt(end) if end else '今'}）"
 
 
 def current_post_start(posts: list[Post]) -> dt.date | None:

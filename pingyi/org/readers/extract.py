@@ -10,13 +10,15 @@ units themselves come from our registry, so it is not read.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
+from pingyi.lib import yearmonth
 from pingyi.lib.grid import Book, Grid
 from pingyi.lib.xlsx import CellProblem, WorkbookError
 
-from ..roster import CadreRow, cadre_row
+from ..roster import CadreRow, FormerPost, cadre_row
 from ..vocab import education_from_text, is_party_school
 from .columns import LOOKUP, SheetMapping, apply_overrides, duplicates, find_header
 
@@ -175,6 +177,8 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
     else:
         row.unit_alternatives = organs[1:]
         row.unit_where = where.get("单位", (person, number, "任职机构名称"))
+    if POSTS in names:
+        row.former_posts = _former_posts(names[POSTS], related[POSTS], problems)
     if APPRAISALS in names:
         row.assessments = []
         seen = {}
@@ -196,3 +200,48 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
                 row.assessments.append((int(year[1]), result))
         row.assessments.sort()
     return row
+
+
+def _is_former(cells: dict) -> bool:
+    status = str(cells.get("任职状态") or "").strip()
+    return status == "已免" or (not status and bool(cells.get("免职时间")))
+
+
+def _former_posts(sheet: str, rows: list, problems: list) -> list[FormerPost]:
+    """The 已免 rows (or those with a 免职时间 and no 状态) as ended posts. A row without its
+    免职时间 is left out: an end month would be a guess, and the 简历 keeps the career."""
+    result = []
+    this_month = yearmonth.month_start(dt.date.today())
+    for n, c in rows:
+        if not _is_former(c) or c.get("免职时间") in (None, ""):
+            continue
+        organ, title = str(c.get("任职机构名称") or "").strip(), str(c.get("职务名称") or "").strip()
+        dates = {}
+        for column in ("任职时间", "免职时间"):
+            value = c.get(column)
+            if value is None or str(value).strip() == "":
+                problems.append(CellProblem(sheet, n, column, "必填，不能为空（已免职务）"))
+                continue
+            try:
+                dates[column] = yearmonth.parse_lenient(value)
+            except yearmonth.YearMonthError as exc:
+                problems.append(CellProblem(sheet, n, column, str(exc)))
+        for column, text, limit in (("任职机构名称", organ, 100), ("职务名称", title, 60)):
+            if not text:
+                problems.append(CellProblem(sheet, n, column, "必填，不能为空（已免职务）"))
+            elif len(text) > limit:
+                problems.append(CellProblem(sheet, n, column, f"超过{limit}个字符"))
+        if len(dates) < 2 or not organ or not title or len(organ) > 100 or len(title) > 60:
+            continue
+        start, end = dates["任职时间"], dates["免职时间"]
+        if end < start:
+            problems.append(
+                CellProblem(sheet, n, "免职时间", f"{yearmonth.fmt(end)} 早于任职时间 {yearmonth.fmt(start)}")
+            )
+        elif end > this_month:
+            problems.append(
+                CellProblem(sheet, n, "免职时间", f"{yearmonth.fmt(end)} 晚于本月，已免职务应已结束")
+            )
+        else:
+            result.append(FormerPost(organ, title, start, end, (sheet, n, "任职机构名称")))
+    return result

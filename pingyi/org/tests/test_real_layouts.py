@@ -463,3 +463,119 @@ def test_months_that_cannot_be_read_say_why(value, reason):
 
     with pytest.raises(yearmonth.YearMonthError, match=reason):
         yearmonth.parse_lenient(value)
+
+
+def _with_a02(data: bytes, rows: list[list]) -> bytes:
+    """The workbook with more A02职务 rows (姓名, 身份证号, 任职机构名称, 职务名称, 任职时间, 任职状态, 免职时间)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    for row in rows:
+        book["A02职务"].append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _ended(name: str) -> list[tuple]:
+    posts = Post.objects.filter(cadre__name=name, end__isnull=False).order_by("start")
+    return [(p.unit.name, p.title, p.start, p.end, p.is_chief) for p in posts]
+
+
+def test_posts_the_extract_gives_as_ended_are_kept_with_their_end_month(client):
+    from pingyi.testing import make_personas
+
+    city = make_city()
+    client.force_login(make_personas(city).organizer)
+    rows = people()[:1]
+    first = extract_workbook(rows, past_posts=False)
+    do_import_roster(first, None)
+    assert _ended("王建国") == []
+    number = rows[0]["身份证号"]
+    data = _with_a02(
+        extract_workbook(rows),  # with a 已免 副镇长 of 青山镇人民政府, 201001–201509
+        [
+            ["王建国", number, "中共柳营乡委员会", "党委书记", "20150901", "已免", "20190315"],
+            # An organ the registry does not hold: its post stays in the 简历 only.
+            ["王建国", number, "东城区财政局", "局长", "200501", "已免", "200912"],
+            # 已免 without its 免职时间: no end month to record, so not a post.
+            ["王建国", number, "西河县人民政府", "副县长", "200001", "已免", None],
+        ],
+    )
+    plan = do_import_roster(data, None)
+    assert plan.counts()["干部名册"]["changed"] == 1
+    (change,) = [c for c in plan.changes if c.status == "changed"]
+    assert ("已免职务", "", "青山镇副镇长（2010.01—2015.09）") in change.diffs
+    assert _ended("王建国") == [
+        ("青山镇", "副镇长", dt.date(2010, 1, 1), dt.date(2015, 9, 1), False),
+        ("柳营乡", "党委书记", dt.date(2015, 9, 1), dt.date(2019, 3, 1), True),
+    ]
+    assert posts_of("王建国") == ("青山镇", ["党委书记"])
+    html = client.get(f"/cadres/{Cadre.objects.get(name='王建国').pk}/").content.decode()
+    assert "柳营乡" in html and "2019.03" in html
+    # The same file again changes nothing; the file without its 已免 rows deletes nothing.
+    assert do_import_roster(data, None).counts()["干部名册"]["unchanged"] == 1
+    assert do_import_roster(first, None).counts()["干部名册"]["unchanged"] == 1
+    assert len(_ended("王建国")) == 2
+
+
+def test_a_current_post_the_extract_gives_as_ended_takes_its_end_month():
+    make_city()
+    rows = people()[:1]
+    number = rows[0]["身份证号"]
+    do_import_roster(extract_workbook(rows, past_posts=False), None)
+    start = Post.objects.get(cadre__name="王建国").start
+    # The 党委书记 left last month; he is 副镇长 of the same township from this month. The end
+    # is the file's 免职时间, not the new post's start.
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    assert start <= last_month
+    data = extract_workbook(rows, past_posts=False)
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    book["A02职务"]["D3"] = "副镇长"
+    book["A02职务"].append(
+        [
+            "王建国",
+            number,
+            "青山镇党委",
+            "党委书记",
+            start.strftime("%Y%m"),
+            "已免",
+            last_month.strftime("%Y%m"),
+        ]
+    )
+    book["A02职务"]["E3"] = today.strftime("%Y%m")
+    out = io.BytesIO()
+    book.save(out)
+    do_import_roster(out.getvalue(), None)
+    assert posts_of("王建国") == ("青山镇", ["副镇长"])
+    assert _ended("王建国") == [("青山镇", "党委书记", start, last_month, True)]
+
+
+def test_ended_posts_with_bad_dates_are_refused_naming_the_a02_row():
+    make_city()
+    rows = people()[:1]
+    number = rows[0]["身份证号"]
+    next_year = timezone.localdate().year + 1
+    data = _with_a02(
+        extract_workbook(rows, past_posts=False),
+        [
+            ["王建国", number, "青山镇人民政府", "副镇长", "201001", "已免", "201513"],
+            ["王建国", number, "青山镇人民政府", "副镇长", "201001", "已免", "200901"],
+            ["王建国", number, "青山镇人民政府", "副镇长", "201001", "已免", f"{next_year}01"],
+            ["王建国", number, "", "副镇长", "201001", "已免", "201201"],
+        ],
+    )
+    found = problems_of(data)
+    assert [p[:3] for p in found] == [
+        ("A02职务", 4, "免职时间"),
+        ("A02职务", 5, "免职时间"),
+        ("A02职务", 6, "免职时间"),
+        ("A02职务", 7, "任职机构名称"),
+    ]
+    assert "月份应为 01–12" in found[0][3]
+    assert "2009.01 早于任职时间 2010.01" in found[1][3]
+    assert f"{next_year}.01 晚于本月" in found[2][3]
+    assert not Cadre.objects.exists()

@@ -13,12 +13,15 @@ openpyxl never read .xls. Kept free of Django.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
 import python_calamine
 
+from . import biff
 from .xlsx import (
     _OLE_ENCRYPTED,
     _OLE_MAGIC,
@@ -30,9 +33,11 @@ from .xlsx import (
     MAX_TEXT,
     MAX_UNZIPPED,
     POWERPOINT,
+    TOO_LONG,
     WORD,
     WorkbookError,
     _mb,
+    _sheet_parts,
 )
 
 NOT_EXCEL = "该文件不是 Excel 工作簿（.xls 或 .xlsx）。"
@@ -48,6 +53,10 @@ class Grid:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     # Cells longer than MAX_TEXT, kept out of `rows`: (row, col) 0-based.
     too_long: set[tuple[int, int]] = field(default_factory=set)
+    # Cells holding an error (#N/A, #DIV/0!, typed or a formula's result), which calamine reads
+    # as empty: (row, col) 0-based → the error as Excel shows it. A formula with a value is read
+    # as that value (calamine gives the last calculated result, what Excel shows and prints).
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def cell(self, row: int, col: int):
         if row < len(self.rows) and col < len(self.rows[row]):
@@ -127,6 +136,7 @@ def read_book(data: bytes, max_bytes: int) -> Book:
     except Exception as exc:
         raise WorkbookError(CORRUPT) from exc
     sheets = []
+    errors = _error_cells(kind, data)
     try:
         for meta in workbook.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -134,7 +144,7 @@ def read_book(data: bytes, max_bytes: int) -> Book:
             sheet = workbook.get_sheet_by_name(meta.name)
             if sheet.height > MAX_ROWS:
                 raise WorkbookError(f"工作表「{meta.name}」超过 {MAX_ROWS} 行，请拆分后分别上传。")
-            grid = Grid(meta.name, [], list(sheet.merged_cell_ranges or []))
+            grid = Grid(meta.name, [], list(sheet.merged_cell_ranges or []), errors=errors.get(meta.name, {}))
             for r, raw in enumerate(sheet.to_python(skip_empty_area=False)):
                 # _clean inlined for the common cases: this runs for every cell of every sheet.
                 row = [
@@ -159,3 +169,63 @@ def read_book(data: bytes, max_bytes: int) -> Book:
     finally:
         workbook.close()
     return Book(kind, sheets)
+
+
+ERROR_CELL = "单元格是错误值 {}（公式无法计算或引用无效），请改为实际内容"
+
+
+def cell_problem(grid: Grid, row: int, col: int) -> str | None:
+    """Why a cell kept out of `rows` cannot be read (0-based), or None for a readable one."""
+    if (row, col) in grid.too_long:
+        return TOO_LONG
+    if (row, col) in grid.errors:
+        return ERROR_CELL.format(grid.errors[(row, col)])
+    return None
+
+
+_XLSX_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_XLSX_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_XLSX_CLOSE = re.compile(rb"</(?:\w+:)?c>")
+_XLSX_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _error_cells(kind: str, data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """sheet name → error cells. calamine has read the file already, so one our walker cannot
+    follow is not refused for that: its errors go unseen, as before."""
+    try:
+        return biff.error_cells(data) if kind == "xls" else _xlsx_error_cells(data)
+    except (biff.NotBiff, struct.error, zipfile.BadZipFile, KeyError, ValueError, IndexError):
+        return {}
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    archive = zipfile.ZipFile(BytesIO(data))
+    names = set(archive.namelist())
+    result = {}
+    for name, part in _sheet_parts(archive).items():
+        if part not in names:
+            continue
+        xml = archive.read(part)
+        if b't="e"' not in xml:
+            continue
+        cells = {}
+        for match in _XLSX_CELL.finditer(xml):
+            attributes = match[1]
+            if b't="e"' not in attributes or not (ref := _XLSX_REF.search(attributes)):
+                continue
+            value = b""
+            if not match[2]:
+                close = _XLSX_CLOSE.search(xml, match.end())
+                found = _XLSX_VALUE.search(xml, match.end(), close.start() if close else len(xml))
+                value = found[1] if found else b""
+            cells[(int(ref[2]) - 1, _column_index(ref[1]))] = value.decode("utf-8", "replace") or "#错误"
+        if cells:
+            result[name] = cells
+    return result

@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 
 from pingyi.lib import yearmonth
-from pingyi.lib.grid import Book, Grid
+from pingyi.lib.grid import Book, Grid, cell_problem
 from pingyi.lib.xlsx import CellProblem, WorkbookError
 
 from ..roster import CadreRow, FormerPost, cadre_row
@@ -48,12 +48,20 @@ def is_extract(book: Book) -> bool:
     return book.sheet(PERSON) is not None
 
 
-def _sheet_rows(grid: Grid, mapping: SheetMapping):
+def _sheet_rows(grid: Grid, mapping: SheetMapping, problems: list, flagged: set):
     positions = list(mapping.positions().items())
+    unreadable = grid.too_long or grid.errors
     for number, row in enumerate(grid.rows[mapping.header_last :], start=mapping.header_last + 1):
         width = len(row)
         cells = {column: row[col] if col < width else None for column, col in positions}
-        if any(v is not None for v in cells.values()):
+        if unreadable:
+            for column, col in positions:
+                if (reason := cell_problem(grid, number - 1, col)) is not None:
+                    problems.append(CellProblem(grid.name, number, column, reason))
+                    flagged.add((grid.name, number, column))
+        if any(v is not None for v in cells.values()) or (
+            unreadable and any((grid.name, number, column) in flagged for column, _ in positions)
+        ):
             yield number, cells
 
 
@@ -91,7 +99,8 @@ def read_extract(book: Book, overrides: dict, problems: list, mappings: list) ->
     by_sheet = {sheet: defaultdict(list) for sheet in SHEETS[1:]}
     people = {}
     person_grid, person_mapping = grids[PERSON]
-    person_rows = list(_sheet_rows(person_grid, person_mapping))
+    flagged: set = set()  # cells already refused (an error value, too long): one message each
+    person_rows = list(_sheet_rows(person_grid, person_mapping, problems, flagged))
     for number, cells in person_rows:
         key = _key(cells)
         if key in people:
@@ -102,7 +111,7 @@ def read_extract(book: Book, overrides: dict, problems: list, mappings: list) ->
         if sheet not in grids:
             continue
         grid, mapping = grids[sheet]
-        for number, cells in _sheet_rows(grid, mapping):
+        for number, cells in _sheet_rows(grid, mapping, problems, flagged):
             key = _key(cells)
             if key not in people:
                 who = cells.get("身份证号") or cells.get("姓名") or "（空）"
@@ -117,11 +126,12 @@ def read_extract(book: Book, overrides: dict, problems: list, mappings: list) ->
         key = _key(cells)
         if people.get(key) != number:
             continue
-        rows.append(_person(names, number, cells, {s: by_sheet[s][key] for s in SHEETS[1:]}, problems))
+        related = {s: by_sheet[s][key] for s in SHEETS[1:]}
+        rows.append(_person(names, number, cells, related, problems, flagged))
     return rows
 
 
-def _person(names: dict, number: int, cells: dict, related: dict, problems: list) -> CadreRow:
+def _person(names: dict, number: int, cells: dict, related: dict, problems: list, flagged: set) -> CadreRow:
     person = names[PERSON]
     cells = dict(cells)
     where = {}
@@ -170,7 +180,7 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
         cells[f"{category}毕业院校及专业"] = school or None
         for suffix, column in (("学历", "学历"), ("学位", "学位"), ("毕业院校及专业", "院校")):
             where[f"{category}{suffix}"] = (names[EDUCATION], n, column)
-    row = cadre_row(person, number, cells, problems, where=where)
+    row = cadre_row(person, number, cells, problems, where=where, flagged=flagged)
     if post_text:
         row.unit_ref, row.titles, row.post_text = "", [], post_text
         row.unit_where = (person, number, "现工作单位及职务全称")
@@ -178,8 +188,9 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
         row.unit_alternatives = organs[1:]
         row.unit_where = where.get("单位", (person, number, "任职机构名称"))
     if POSTS in names:
-        row.former_posts = _former_posts(names[POSTS], related[POSTS], problems)
+        row.former_posts = _former_posts(names[POSTS], related[POSTS], _Unflagged(problems, flagged))
     if APPRAISALS in names:
+        problems = _Unflagged(problems, flagged)
         row.assessments = []
         seen = {}
         for n, c in related[APPRAISALS]:
@@ -200,6 +211,18 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
                 row.assessments.append((int(year[1]), result))
         row.assessments.sort()
     return row
+
+
+class _Unflagged(list):
+    """The problems list, taking no second message for a cell already refused."""
+
+    def __init__(self, problems: list, flagged: set):
+        super().__init__()
+        self.problems, self.flagged = problems, flagged
+
+    def append(self, problem: CellProblem) -> None:
+        if (problem.sheet, problem.row, problem.column) not in self.flagged:
+            self.problems.append(problem)
 
 
 def _is_former(cells: dict) -> bool:

@@ -9,8 +9,8 @@ by the planner (every name in the title that matches must be the same unit).
 
 from __future__ import annotations
 
-from pingyi.lib.grid import Grid
-from pingyi.lib.xlsx import TOO_LONG, CellProblem
+from pingyi.lib.grid import Grid, cell_problem
+from pingyi.lib.xlsx import CellProblem
 
 from ..roster import CadreRow, cadre_row
 from .columns import SheetMapping, normal
@@ -25,8 +25,8 @@ def _signature(grid: Grid, row: int) -> tuple[str, ...]:
 def _cells(grid: Grid, row: int, positions: dict[str, int], problems: list, flagged: set) -> dict | None:
     cells, blank = {}, True
     for column, col in positions.items():
-        if (row, col) in grid.too_long:
-            problems.append(CellProblem(grid.name, row + 1, column, TOO_LONG))
+        if (reason := cell_problem(grid, row, col)) is not None:
+            problems.append(CellProblem(grid.name, row + 1, column, reason))
             flagged.add((grid.name, row + 1, column))
             blank = False
             continue

@@ -579,3 +579,90 @@ def test_ended_posts_with_bad_dates_are_refused_naming_the_a02_row():
     assert "2009.01 早于任职时间 2010.01" in found[1][3]
     assert f"{next_year}.01 晚于本月" in found[2][3]
     assert not Cadre.objects.exists()
+
+
+def _list_xls(cells: list[list]) -> bytes:
+    """A one-sheet list (.xls): header row then `cells`, each a value or a (kind, value) pair:
+    ("error", code) an error typed in the cell, ("formula", text) a formula."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("名单")
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            if isinstance(value, tuple) and value[0] == "error":
+                sheet.row(r).set_cell_error(c, value[1])
+            elif isinstance(value, tuple):
+                sheet.write(r, c, xlwt.Formula(value[1]))
+            elif value is not None:
+                sheet.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cached(data: bytes, row: int, col: int, result: bytes) -> bytes:
+    """The .xls with the FORMULA at (row, col) holding `result` (8 bytes) as its last calculated
+    value, as Excel saves it (xlwt leaves formulas uncalculated)."""
+    import re
+    import struct
+
+    record = re.compile(
+        re.escape(b"\x06\x00") + b".." + re.escape(struct.pack("<HH", row, col)) + b"(..)(.{8})", re.S
+    )
+    match = record.search(data)
+    assert match
+    return data[: match.start(2)] + result + data[match.end(2) :]
+
+
+def test_error_cells_in_an_xls_are_refused_naming_sheet_row_and_column_and_formulas_read_as_values():
+    import struct
+
+    make_city()
+    header = ["姓名", "性别", "民族", "出生年月", "单位", "现任职务", "任现职时间", "籍贯"]
+    p = people()[0]
+    row = [p["姓名"], p["性别"], p["民族"], p["出生年月"], "青山镇", "党委书记", p["任现职时间"]]
+    data = _list_xls(
+        [
+            header,
+            [*row[:3], ("error", 0x2A), *row[4:], "山东"],  # #N/A typed
+            [*row[:3], ("formula", "1970+0"), *row[4:], ("formula", "1/0")],
+        ]
+    )
+    # Excel saves each formula's result: 197001 for the first, #DIV/0! for the second.
+    data = _cached(data, 2, 3, struct.pack("<d", 197001.0))
+    data = _cached(data, 2, 7, b"\x02\x00\x07\x00\x00\x00\xff\xff")
+    found = problems_of(data)
+    assert ("名单", 2, "出生年月", "单元格是错误值 #N/A（公式无法计算或引用无效），请改为实际内容") in found
+    assert ("名单", 3, "籍贯", "单元格是错误值 #DIV/0!（公式无法计算或引用无效），请改为实际内容") in found
+    # One message for the cell, not also 必填; and nothing about the formula that has a value.
+    assert [f[:3] for f in found if f[1] == 2] == [("名单", 2, "出生年月")]
+    assert not any(f[:3] == ("名单", 3, "出生年月") for f in found)
+    assert not Cadre.objects.exists()
+    # Without the error cells, the formula's value is the birth month.
+    data = _list_xls([header, [*row[:3], ("formula", "1970+0"), *row[4:], "山东"]])
+    do_import_roster(_cached(data, 1, 3, struct.pack("<d", 197001.0)), None)
+    assert Cadre.objects.get().birth == dt.date(1970, 1, 1)
+
+
+def test_error_cells_in_the_extract_workbook_name_the_sheet_they_are_in():
+    import openpyxl
+
+    make_city()
+    book = openpyxl.load_workbook(io.BytesIO(extract_workbook(people()[:1])))
+    book["A01人员"]["D3"] = "#N/A"  # 出生年月
+    book["A02职务"]["E3"] = "#REF!"  # 任职时间 of the current post
+    out = io.BytesIO()
+    book.save(out)
+    found = problems_of(out.getvalue())
+    assert (
+        "A01人员",
+        3,
+        "出生年月",
+        "单元格是错误值 #N/A（公式无法计算或引用无效），请改为实际内容",
+    ) in found
+    assert (
+        "A02职务",
+        3,
+        "任职时间",
+        "单元格是错误值 #REF!（公式无法计算或引用无效），请改为实际内容",
+    ) in found
+    assert len(found) == 2

@@ -325,12 +325,21 @@ def rebuild_resume_entries(cadres: list[Cadre], new: set[int] = frozenset()):
     """Parse each cadre's 简历 into its lines again; `new` cadres have none to clear first."""
     ResumeEntry.objects.filter(cadre__in=[c.pk for c in cadres if c.pk and c.pk not in new]).delete()
     rows = []
+    # The same 单位职务 recurs across a county's cadres: each is classified once.
+    kinds: dict[str, tuple[bool, bool]] = {}
     for cadre in cadres:
         for line in parse_resume(cadre.resume):
+            chief, county = False, False
+            if line.status == OK:
+                if (known := kinds.get(line.text)) is None:
+                    known = kinds[line.text] = (
+                        is_township_chief_text(line.text),
+                        is_county_team_text(line.text),
+                    )
+                chief, county = known
             rows.append(
                 (cadre.pk, line.line_no, line.raw[:300], line.status, line.start, line.end, line.text[:300],
-                 line.problem, line.status == OK and is_township_chief_text(line.text),
-                 line.status == OK and is_county_team_text(line.text))
+                 line.problem, chief, county)
             )  # fmt: skip
     bulk.insert(
         ResumeEntry,

@@ -1,12 +1,20 @@
 """居民身份证号码 (GB 11643): 18 characters, ISO 7064 MOD 11-2 check digit."""
 
 import datetime as dt
+import operator
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _CHECK = "10X98765432"
 
 
+# An import checks tens of thousands of numbers: ASCII digits are weighted as bytes (their code
+# less 48), in C, several times faster than int() per character.
+_ASCII_OFFSET = 48 * sum(_WEIGHTS)
+
+
 def check_digit(first17: str) -> str:
+    if len(first17) == 17 and first17.isascii() and first17.isdigit():
+        return _CHECK[(sum(map(operator.mul, first17.encode(), _WEIGHTS)) - _ASCII_OFFSET) % 11]
     return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 

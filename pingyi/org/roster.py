@@ -153,9 +153,15 @@ class _Row:
 
     def text(self, column: str, required=False, max_length=100) -> str:
         value = self.cells.get(column)
-        if isinstance(value, dt.datetime | dt.date):
-            value = yearmonth.fmt(value)
-        text = "" if value is None else str(value).strip()
+        # Most cells are text or empty: those first (this runs for every cell of every row).
+        if value.__class__ is str:
+            text = value.strip()
+        elif value is None:
+            text = ""
+        elif isinstance(value, dt.date):  # a datetime too
+            text = yearmonth.fmt(value)
+        else:
+            text = str(value).strip()
         if required and not text:
             self.problem(column, "必填，不能为空")
         elif len(text) > max_length:

@@ -11,6 +11,7 @@ units themselves come from our registry, so it is not read.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections import defaultdict
 
@@ -50,16 +51,24 @@ def is_extract(book: Book) -> bool:
 
 def _sheet_rows(grid: Grid, mapping: SheetMapping, problems: list, flagged: set):
     positions = list(mapping.positions().items())
+    if not positions:
+        return
+    names = [column for column, _ in positions]
+    # Tens of thousands of rows: the cells are taken in C (itemgetter), short rows padded.
+    width = max(col for _, col in positions) + 1
+    take = operator.itemgetter(*(col for _, col in positions))
     unreadable = grid.too_long or grid.errors
     for number, row in enumerate(grid.rows[mapping.header_last :], start=mapping.header_last + 1):
-        width = len(row)
-        cells = {column: row[col] if col < width else None for column, col in positions}
+        if len(row) < width:
+            row = row + [None] * (width - len(row))
+        values = take(row) if len(names) > 1 else (row[positions[0][1]],)
+        cells = dict(zip(names, values, strict=True))
         if unreadable:
             for column, col in positions:
                 if (reason := cell_problem(grid, number - 1, col)) is not None:
                     problems.append(CellProblem(grid.name, number, column, reason))
                     flagged.add((grid.name, number, column))
-        if any(v is not None for v in cells.values()) or (
+        if values.count(None) < len(values) or (
             unreadable and any((grid.name, number, column) in flagged for column, _ in positions)
         ):
             yield number, cells

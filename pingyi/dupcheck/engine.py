@@ -1,7 +1,7 @@
 """The duplicate-check engine: normalise, strip page boilerplate, fingerprint, retrieve, align, classify.
 
-Free of Django (standard library, and OpenCC for traditional characters) so it runs in the `dupcheck --against` command, in tests and
-in the bench without a database. Where the fingerprints live is behind the small `Store` protocol:
+Free of Django (standard library, OpenCC for traditional characters, numpy for the fingerprints) so
+it runs in the `dupcheck --against` command, in tests and in the bench without a database. Where the fingerprints live is behind the small `Store` protocol:
 `MemoryIndex` below keeps them in dictionaries, `pingyi.dupcheck.store.DatabaseStore` in the
 database, and `check()` runs the same steps against either.
 
@@ -24,10 +24,12 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import accumulate, compress
+from itertools import compress
 from typing import Protocol
 
+import numpy as np
 import opencc
+from numpy.lib.stride_tricks import sliding_window_view
 
 # Winnowing: k-grams of K characters, the minimum hash of every W consecutive k-grams is kept.
 # Any copied run of W + K - 1 characters holds one complete window, whose minimum both texts keep.
@@ -364,9 +366,38 @@ def prepare(text: str, *, frequent_lines: Collection[int] = (), lines: list[Line
 
 # Multiply-shift hashing of a k-gram's code units: the top 64 bits of (a · x) mod 2^256, with x the
 # k-gram as a little-endian UTF-32 integer and a fixed odd multiplier. Stable across processes
-# (unlike hash()), well spread, and half the cost of a cryptographic digest per k-gram.
+# (unlike hash()) and well spread. Computed for all k-grams at once in numpy (indexing a province's
+# reports hashes tens of millions of k-grams): x's K code units (< 2^21 each) times a's eight 32-bit
+# limbs, column sums below 2^56 in uint64, then the carries from the low limbs up to the top two.
 _MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC8341082276BF3A27251F86C6A11D0C18E95
-_MASK64 = (1 << 64) - 1
+_LIMBS = 8  # 256 bits in 32-bit limbs
+_LIMB_MASK = np.uint64(0xFFFFFFFF)
+_A = [(_MULTIPLIER >> (32 * i)) & 0xFFFFFFFF for i in range(_LIMBS)]
+# (K, 8): column k of the product collects code unit j times limb k - j (mod 2^256: k - j < 8).
+_PRODUCT = np.array(
+    [[_A[k - j] if 0 <= k - j < _LIMBS else 0 for k in range(_LIMBS)] for j in range(K)], dtype=np.uint64
+)
+_SIGN = np.uint64(1 << 63)
+
+
+def _kgram_array(norm: str) -> np.ndarray:
+    """kgram_hashes as an int64 array."""
+    n = len(norm) - K + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    columns = sliding_window_view(codes, K) @ _PRODUCT  # (n, 8), each below 2^56
+    carry = np.zeros(n, dtype=np.uint64)
+    for k in range(_LIMBS - 2):
+        carry = (columns[:, k] + carry) >> np.uint64(32)
+    low = columns[:, _LIMBS - 2] + carry
+    top = (columns[:, _LIMBS - 1] + (low >> np.uint64(32))) & _LIMB_MASK
+    hashes = ((top << np.uint64(32)) | (low & _LIMB_MASK)) >> np.uint64(1)
+    # Figures first: their k-grams drop by 2^63 (set the sign bit), all others keep theirs.
+    in_figures = np.concatenate(([0], np.cumsum(_figure_marks(norm), dtype=np.int64)))
+    figure = in_figures[K:] - in_figures[:-K] >= FIGURE_KGRAM
+    hashes[figure] |= _SIGN
+    return hashes.view(np.int64)
 
 
 def kgram_hashes(norm: str) -> list[int]:
@@ -382,15 +413,7 @@ def kgram_hashes(norm: str) -> list[int]:
     The rank is a function of the text, the same in both copies of a run, so the guarantee holds
     (except where a run's end cuts a figure, which is then not a copied figure either).
     """
-    buf = norm.encode("utf-32-le")
-    to_int, step, a, mask, half = int.from_bytes, 4 * K, _MULTIPLIER, _MASK64, 1 << 63
-    in_figures = [0, *accumulate(_figure_marks(norm))]
-    return [
-        (0 if in_figures[i + K] - in_figures[i] >= FIGURE_KGRAM else half)
-        + ((to_int(buf[4 * i : 4 * i + step], "little") * a >> 192 & mask) >> 1)
-        - half
-        for i in range(len(norm) - K + 1)
-    ]
+    return _kgram_array(norm).tolist()
 
 
 FIGURE_KGRAM = 5
@@ -409,32 +432,39 @@ def _figure_marks(norm: str) -> bytearray:
     return marks
 
 
-def winnow(hashes: Sequence[int]) -> list[tuple[int, int]]:
-    """(hash, position) of the rightmost minimum of every window of W hashes, each kept once."""
+def _winnow_array(hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, positions) of the rightmost minimum of every window of W hashes, each kept once.
+
+    The rightmost minimum of a sliding window only moves right, so the positions kept are those
+    where it differs from the previous window's (a window shorter than W: the text is).
+    """
     n = len(hashes)
     if n == 0:
-        return []
-    if n < W:
-        lowest = min(hashes)
-        pos = n - 1 - hashes[::-1].index(lowest)
-        return [(lowest, pos)]
-    out = []
-    best = -1
-    for end in range(W - 1, n):
-        start = end - W + 1
-        if best < start:
-            window = hashes[start : end + 1]
-            lowest = min(window)
-            best = end - window[::-1].index(lowest)
-            out.append((lowest, best))
-        elif hashes[end] <= hashes[best]:
-            best = end
-            out.append((hashes[end], end))
-    return out
+        return hashes, np.zeros(0, dtype=np.int64)
+    w = min(W, n)
+    # argmin takes the first of equal minima: of the reversed window, the rightmost.
+    best = np.arange(w - 1, n) - sliding_window_view(hashes, w)[:, ::-1].argmin(axis=1)
+    moved = np.empty(len(best), dtype=bool)
+    moved[0] = True
+    np.not_equal(best[1:], best[:-1], out=moved[1:])
+    positions = best[moved]
+    return hashes[positions], positions
+
+
+def winnow(hashes: Sequence[int]) -> list[tuple[int, int]]:
+    """(hash, position) of the rightmost minimum of every window of W hashes, each kept once."""
+    kept, positions = _winnow_array(np.asarray(hashes, dtype=np.int64))
+    return list(zip(kept.tolist(), positions.tolist(), strict=True))
+
+
+def fingerprint_arrays(norm: str) -> tuple[np.ndarray, np.ndarray]:
+    """`fingerprints` as two int64 arrays (hashes, positions), for writing them in bulk."""
+    return _winnow_array(_kgram_array(norm))
 
 
 def fingerprints(norm: str) -> list[tuple[int, int]]:
-    return winnow(kgram_hashes(norm))
+    kept, positions = fingerprint_arrays(norm)
+    return list(zip(kept.tolist(), positions.tolist(), strict=True))
 
 
 # ---------------------------------------------------------------------------------------------

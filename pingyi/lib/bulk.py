@@ -123,15 +123,18 @@ def insert_returning(model, fields: list[str], rows: list[tuple]) -> list[int]:
     tail = " RETURNING " + connection.ops.quote_name(model._meta.pk.column)
     ids: list[int] = []
     if connection.vendor == "postgresql":
-        # psycopg returns each row's RETURNING in order from a pipelined executemany.
+        # The ids are drawn from the table's sequence in one query, then the rows go by COPY
+        # with them: INSERT … RETURNING row by row (even pipelined) took three quarters of the
+        # write time of 10,000 cadres. Drawn values are never handed out twice, whatever runs
+        # beside this transaction.
+        meta = model._meta
         with connection.cursor() as cursor:
-            raw = cursor.cursor
-            for chunk in _chunks(rows, 5000):
-                raw.executemany(head + one + tail, _prepared_rows(chunk, columns, prepared), returning=True)
-                while True:
-                    ids.append(raw.fetchone()[0])
-                    if not raw.nextset():
-                        break
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(meta.db_table), meta.pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        insert(model, [meta.pk.name, *fields], ((pk, *row) for pk, row in zip(ids, rows, strict=True)))
         return ids
     with connection.cursor() as cursor:
         for chunk in _chunks(rows, size):

@@ -536,6 +536,7 @@ def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
     state = {
         "version": review.screen_version,
         "stage": review.get_stage_display(),
+        "live": review.allows("follow_meeting"),
         "title": f"{review.title}",
         "agenda": [{"order": a.order, "name": a.cadre.name, "unit": a.unit.name, "title": a.title,
                     "current": current is not None and a.pk == current.pk} for a in appraisees],

@@ -8,11 +8,11 @@ from pingyi.accounts.access import organizer_required, scoped, sees_whole_city
 from pingyi.org.models import CadrePhoto
 
 from . import actions
-from .views import get_appraisee_or_404, get_review_or_404
+from .access import get_appraisee_or_404, get_review_or_404
 
 # What a user bound to a county or township gets of the screen's state: the agenda and the current
 # speaker within their scope. Anything apps add (the ballots' turnout) is for city-wide roles only.
-SCOPED_KEYS = ("version", "stage", "title", "agenda", "current")
+SCOPED_KEYS = ("version", "stage", "live", "title", "agenda", "current")
 
 
 def state_for(user, review) -> dict:
@@ -35,9 +35,9 @@ COMMANDS = {"start", "pause", "resume", "next", "previous", "goto"}
 @organizer_required
 def control(request, pk):
     review = get_review_or_404(request, pk)
-    return render(
-        request, "reviews/meeting_control.html", {"review": review, "state": actions.meeting_state(review)}
-    )
+    return render(request, "reviews/meeting_control.html", {
+        "review": review, "state": actions.meeting_state(review), "can_run": review.allows("run_meeting"),
+    })  # fmt: skip
 
 
 @require_POST

@@ -29,6 +29,9 @@ STAGE_WINDOWS: dict[str, tuple[str, str]] = {
     "submit_report": (Stage.REPORTING, Stage.MEETING),
     "decide_report": (Stage.REPORTING, Stage.APPRAISAL),
     "run_meeting": (Stage.MEETING, Stage.MEETING),
+    # The big screen and the console follow the round (a stage change, the clock, the live turnout)
+    # until voting ends; from 结果公布 nothing they show can change, so they stop asking.
+    "follow_meeting": (Stage.PREPARING, Stage.APPRAISAL),
     "add_remark": (Stage.MEETING, Stage.PUBLISHED),
     "add_problem": (Stage.REPORTING, Stage.PUBLISHED),
     "feedback_sheet": (Stage.PUBLISHED, Stage.ARCHIVED),  # the sheet carries the results

@@ -80,3 +80,34 @@ def test_checklist_console_and_slips_as_a_new_organizer_meets_them(page):
     page.fill("#confirm-phrase", "测评")
     page.click("#confirm-stage")
     page.wait_for_selector(".stagebar li.current:has-text('测评')")
+
+
+def test_the_big_screen_stops_polling_once_nothing_can_change(page):
+    city = make_city()
+    people = make_personas(city)
+    review = make_review(people.organizer, stage="meeting", appraisees=[make_cadre(city.qingshan, "赵青山")])
+    asked = []
+    page.on("request", lambda r: "/screen/state.json" in r.url and asked.append(r.url))
+    login(page, "leader")
+
+    # The meeting: the screen follows the console, asking every second.
+    page.goto(f"{page.base_url}/reviews/{review.pk}/screen/")
+    page.wait_for_timeout(2600)
+    assert len(asked) >= 2
+    # Voting ends while the screen is open: at its next poll it stops.
+    actions.do_move_stage(review, people.organizer, "appraisal")
+    actions.do_move_stage(review, people.organizer, "published")
+    expect(page.locator("[data-bind=current-order]")).to_have_text("会议已结束", timeout=5000)
+    settled = len(asked)
+    page.wait_for_timeout(2600)
+    assert len(asked) == settled
+
+    # Archived: the page is drawn once and never asks.
+    actions.do_move_stage(review, people.organizer, "archived")
+    asked.clear()
+    page.goto(f"{page.base_url}/reviews/{review.pk}/screen/")
+    expect(page.locator("[data-bind=current-order]")).to_have_text("会议已结束")
+    assert page.locator("#meeting").get_attribute("data-state-url") is None
+    page.wait_for_timeout(2600)
+    assert asked == []
+    shot(page, "guard-05-archived-screen")

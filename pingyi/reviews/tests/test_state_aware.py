@@ -69,3 +69,42 @@ def test_the_feedback_sheet_is_a_word_file_once_results_are_published(world, as_
     for persona in ("organizer", "leader", "liaison", "clerk"):
         response = as_user(getattr(world.people, persona)).get(url)
         assert response.status_code == 200 and response.content[:2] == b"PK", persona
+
+
+POLLING = 'data-state-url="/reviews/'
+
+
+@pytest.mark.parametrize("stage", ["preparing", "meeting", "appraisal"])
+def test_the_screen_and_console_follow_the_round_until_voting_ends(world, as_user, stage):
+    review = make_review(world.people.organizer, stage=stage, appraisees=[world.cadres.qingshan])
+    for name, persona in [
+        ("meeting_screen", "leader"),
+        ("meeting_screen", "clerk"),
+        ("meeting_control", "organizer"),
+    ]:
+        page = as_user(getattr(world.people, persona)).get(reverse(name, args=[review.pk])).content.decode()
+        assert POLLING in page and '"live": true' in page, (name, persona)
+    state = as_user(world.people.clerk).get(reverse("meeting_state", args=[review.pk])).json()
+    assert state["live"] is True
+
+
+@pytest.mark.parametrize("stage", ["published", "archived"])
+def test_once_results_are_published_the_screen_and_console_stop_polling(world, as_user, stage):
+    review = make_review(world.people.organizer, stage=stage, appraisees=[world.cadres.qingshan])
+    for name, persona in [
+        ("meeting_screen", "leader"),
+        ("meeting_screen", "clerk"),
+        ("meeting_control", "organizer"),
+    ]:
+        page = as_user(getattr(world.people, persona)).get(reverse(name, args=[review.pk])).content.decode()
+        assert POLLING not in page and "hx-trigger" not in page and '"live": false' in page, (name, persona)
+    state = as_user(world.people.clerk).get(reverse("meeting_state", args=[review.pk])).json()
+    assert state["live"] is False  # a screen left open since the meeting stops at its next poll
+
+
+@pytest.mark.parametrize("stage, runs", [("meeting", True), ("appraisal", False), ("archived", False)])
+def test_the_console_offers_the_meeting_commands_only_in_the_meeting(world, as_user, stage, runs):
+    review = make_review(world.people.organizer, stage=stage, appraisees=[world.cadres.qingshan])
+    page = as_user(world.people.organizer).get(reverse("meeting_control", args=[review.pk])).content.decode()
+    assert ('data-command="start"' in page) is runs and ("data-command-url" in page) is runs
+    assert ("会议进程只能在会议阶段操作" in page) is not runs

@@ -1,6 +1,8 @@
 // Meeting day. The control page sends commands; the big screen polls the state every
 // second and runs the countdown locally between polls, so it follows within ~1 s and
 // keeps ticking smoothly. No inline script: the first state comes from a json_script block.
+// Once voting has ended (state.live false; the page then has no data-state-url) nothing
+// shown can change: the page draws the state once and stops polling and ticking.
 (function () {
   "use strict";
   var root = document.getElementById("meeting");
@@ -9,6 +11,7 @@
   var fetchedAt = Date.now();
   var shownVersion = null;
   var WARN_SECONDS = 60;
+  var timers = [];
 
   function bind(name) { return root.querySelectorAll('[data-bind="' + name + '"]'); }
   function setText(name, text) { bind(name).forEach(function (el) { el.textContent = text; }); }
@@ -51,7 +54,7 @@
     var c = state.current;
     setText("current-name", c ? c.name : "");
     setText("current-where", c ? c.unit + "　" + c.title : "");
-    setText("current-order", c ? "第" + c.order + "位述职" : "等待开始");
+    setText("current-order", c ? "第" + c.order + "位述职" : (state.live === false ? "会议已结束" : "等待开始"));
     bind("photo").forEach(function (box) {
       box.innerHTML = "";
       if (c && c.has_photo) {
@@ -159,13 +162,16 @@
   function apply(next) {
     state = next;
     fetchedAt = Date.now();
-    if (state.version !== shownVersion) {
-      shownVersion = state.version;
+    // The speaker, the agenda and whether the round is still live: a stage change moves no speaker.
+    var shown = state.version + "/" + state.stage + "/" + state.live;
+    if (shown !== shownVersion) {
+      shownVersion = shown;
       renderAgenda();
       renderSpeaker();
     }
     renderTurnout();
     tick();
+    if (state.live === false) { timers.forEach(clearInterval); timers = []; }
   }
 
   function poll() {
@@ -195,6 +201,7 @@
   }
 
   apply(state);
-  setInterval(tick, 250);
-  setInterval(poll, 1000);
+  if (root.dataset.stateUrl && state.live !== false) {
+    timers.push(setInterval(tick, 250), setInterval(poll, 1000));
+  }
 })();

@@ -16,6 +16,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -23,7 +24,7 @@ from django.utils import timezone
 from pingyi.audit.actions import record
 from pingyi.audit.models import register_actions
 
-from . import engine
+from . import bulk, engine
 from .extract import ExtractError, extract_text
 from .models import CheckResult, CorpusLine, Document, Fingerprint, chunks
 from .store import DatabaseStore
@@ -135,7 +136,8 @@ class _Writer:
     """Documents and their index rows, written together: one sorted pass over each index."""
 
     def __init__(self):
-        self.pending: list[tuple[Document, list, list]] = []
+        # (document, fingerprint hashes, their positions, short-line keys)
+        self.pending: list[tuple[Document, np.ndarray, np.ndarray, list[int]]] = []
         self._any_lines: bool | None = None
 
     def frequent(self, keys) -> set[int]:
@@ -144,22 +146,28 @@ class _Writer:
             self._any_lines = CorpusLine.objects.exists()
         return CorpusLine.objects.frequent(keys) if self._any_lines else set()
 
-    def add(self, doc: Document, fps, keys):
-        self.pending.append((doc, fps, keys))
+    def add(self, doc: Document, hashes: np.ndarray, positions: np.ndarray, keys: list[int]):
+        self.pending.append((doc, hashes, positions, keys))
         if doc.is_corpus:
             self._any_lines = True
 
     def flush(self):
         if not self.pending:
             return
-        Document.objects.bulk_create([doc for doc, _, _ in self.pending], batch_size=500)
-        rows, lines = [], []
-        for doc, fps, keys in self.pending:
-            pk, corpus, author = doc.pk, doc.is_corpus, engine.author_key(doc.author)
-            rows += [(h, pk, pos, corpus, author) for h, pos in fps]
-            if corpus:
-                lines += [CorpusLine(hash=k, document=doc) for k in keys]
-        Fingerprint.objects.add_rows(rows)
+        docs = [doc for doc, _, _, _ in self.pending]
+        Document.objects.bulk_create(docs, batch_size=500)
+        rows = bulk.Rows()
+        for doc, hashes, positions, _ in self.pending:
+            rows.add(
+                doc.pk, hashes, positions, corpus=doc.is_corpus, author_key=engine.author_key(doc.author)
+            )
+        rows.write()
+        lines = [
+            CorpusLine(hash=k, document=doc)
+            for doc, _, _, keys in self.pending
+            if doc.is_corpus
+            for k in keys
+        ]
         CorpusLine.objects.bulk_create(lines, batch_size=2000)
         self.pending = []
 
@@ -175,8 +183,8 @@ def _index(*, title: str, text: str, kind: str, author: str, user, writer: _Writ
     prepared = engine.prepare(text, frequent_lines=writer.frequent(keys), lines=lines)
     if not prepared.norm:
         raise DupcheckError("没有可检测的文字。")
-    fps = engine.fingerprints(prepared.norm)
-    distinct = {h for h, _ in fps}
+    hashes, positions = engine.fingerprint_arrays(prepared.norm)
+    distinct = set(hashes.tolist())
     norm_hash = _digest(prepared.norm)
     if corpus:
         existing = _near_duplicate(norm_hash, distinct)
@@ -187,7 +195,7 @@ def _index(*, title: str, text: str, kind: str, author: str, user, writer: _Writ
         norm=prepared.norm, norm_hash=norm_hash, skipped=[list(r) for r in prepared.skipped],
         fingerprint_count=len(distinct), indexed=True, created_by=user,
     )  # fmt: skip
-    writer.add(doc, fps, keys)  # saved, with its rows, at the writer's next flush
+    writer.add(doc, hashes, positions, keys)  # saved, with its rows, at the writer's next flush
     return doc, False
 
 

@@ -160,6 +160,8 @@ def simplified(norm: str) -> str:
     if norm.isascii():
         return norm
     out = _T2S.convert(norm)
+    if out == norm:  # nothing traditional in it: most texts
+        return out
     if len(out) == len(norm) and _HAN.sub("", out) == _HAN.sub("", norm):
         # Same length and the same characters between the Han stretches: every stretch kept its own.
         spans = [m.span() for m in _HAN.finditer(norm)]
@@ -221,12 +223,31 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
+    _learn(text)
+    parts = text.split("\n")
     lines, start = [], 0
-    for part in text.split("\n"):
+    for part, norm in zip(parts, _simplified_lines([part.translate(_TABLE) for part in parts]), strict=True):
         end = start + len(part)
-        lines.append(Line(start, end, normalise(part)))
+        lines.append(Line(start, end, norm))
         start = end + 1
     return lines
+
+
+def _simplified_lines(lines: list[str]) -> list[str]:
+    """[simplified(line) for line in lines], with one conversion of the whole text instead of one a line.
+
+    OpenCC segments a text by the longest phrase in its dictionaries, and no phrase holds a line
+    break: the lines joined by one convert exactly as they do one by one. A line the conversion
+    changed goes through `simplified` on its own (whether it may keep the conversion is decided
+    per line).
+    """
+    joined = "\n".join(lines)
+    if joined.isascii():
+        return lines
+    out = _T2S.convert(joined).split("\n")
+    if len(out) != len(lines):
+        return [simplified(line) for line in lines]
+    return [line if new == line else simplified(line) for line, new in zip(lines, out, strict=True)]
 
 
 def _is_marker(norm: str) -> bool:
@@ -394,7 +415,8 @@ def _kgram_array(norm: str) -> np.ndarray:
     top = (columns[:, _LIMBS - 1] + (low >> np.uint64(32))) & _LIMB_MASK
     hashes = ((top << np.uint64(32)) | (low & _LIMB_MASK)) >> np.uint64(1)
     # Figures first: their k-grams drop by 2^63 (set the sign bit), all others keep theirs.
-    in_figures = np.concatenate(([0], np.cumsum(_figure_marks(norm), dtype=np.int64)))
+    in_figures = np.zeros(len(norm) + 1, dtype=np.int64)
+    np.cumsum(np.frombuffer(_figure_marks(norm), dtype=np.uint8), out=in_figures[1:])
     figure = in_figures[K:] - in_figures[:-K] >= FIGURE_KGRAM
     hashes[figure] |= _SIGN
     return hashes.view(np.int64)
@@ -422,13 +444,19 @@ _FIGURE_CHARS = frozenset("0123456789.")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+# _FIGURE with its two forms told apart by group: a decimal has one point, an integer of exactly four
+# digits may be a year.
+_FIGURE_FORMS = re.compile(r"(\d+\.\d+)|(\d{2,})")
+
+
 def _figure_marks(norm: str) -> bytearray:
     """1 at each character of a figure of three digits or more that is not a year: what sets a report apart."""
     marks = bytearray(len(norm))
-    for f in _FIGURE.finditer(norm):
-        digits = f.group().replace(".", "")
-        if len(digits) >= 3 and not _YEAR.fullmatch(f.group()):
-            marks[f.start() : f.end()] = b"\x01" * (f.end() - f.start())
+    for f in _FIGURE_FORMS.finditer(norm):
+        a, b = f.span()
+        digits = b - a - 1 if f.lastindex == 1 else b - a
+        if digits >= 3 and not (digits == 4 and f.lastindex == 2 and _YEAR.fullmatch(norm, a, b)):
+            marks[a:b] = b"\x01" * (b - a)
     return marks
 
 

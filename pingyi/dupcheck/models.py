@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection, models
 from django.db.models import Count, Max
 
-from . import engine
+from . import bulk, engine
 
 # SQLite allows 32,766 parameters per statement since 3.32, PostgreSQL 65,535; stay well below.
 CHUNK = 900
@@ -113,27 +113,9 @@ class Document(models.Model):
 
 class FingerprintQuerySet(models.QuerySet):
     def add_rows(self, rows):
-        """Insert (hash, document id, position, corpus, author key) rows: COPY on PostgreSQL, executemany
-        on SQLite.
-
-        Indexing writes about a thousand rows per report; building model instances for them would
-        cost more than everything else the indexing does. Rows sorted by hash touch the index in order.
-        """
-        table = connection.ops.quote_name(Fingerprint._meta.db_table)
-        rows = sorted(rows)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                sql = f"COPY {table} (hash, document_id, position, corpus, author_key) FROM STDIN"
-                # One block of COPY text: psycopg's write_row costs more per row than the server.
-                data = "".join(f"{h}\t{d}\t{p}\t{'t' if c else 'f'}\t{a}\n" for h, d, p, c, a in rows)
-                with cursor.cursor.copy(sql) as copy:
-                    copy.write(data)
-            else:
-                cursor.executemany(
-                    f"INSERT INTO {table} (hash, document_id, position, corpus, author_key) "
-                    f"VALUES (%s, %s, %s, %s, %s)",
-                    rows,
-                )
+        """Insert (hash, document id, position, corpus, author key) rows (see `bulk.insert_fingerprints`)."""
+        rows = list(rows)
+        bulk.insert_fingerprints(*(zip(*rows, strict=True) if rows else [()] * 5))
 
     def counts(self, hashes, cap: int, corpus: bool = False) -> dict[int, int]:
         """hash → its postings (corpus postings only, if `corpus`), counted only up to cap + 1.

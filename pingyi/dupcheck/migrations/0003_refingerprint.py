@@ -8,7 +8,7 @@ about it changes). Unindexed documents have no fingerprints.
 
 from django.db import migrations
 
-from pingyi.dupcheck import engine
+from pingyi.dupcheck import bulk, engine
 
 CORPUS_KINDS = ("corpus_template", "corpus_policy")  # Document.CORPUS_KINDS when this was written
 CHUNK = 200
@@ -19,15 +19,15 @@ def refingerprint(apps, schema_editor):
     Fingerprint = apps.get_model("dupcheck", "Fingerprint")
     Fingerprint.objects.all().delete()
     docs = Document.objects.filter(indexed=True).only("id", "kind", "author", "norm").order_by("id")
+    connection = schema_editor.connection if schema_editor is not None else None
     for start in range(0, docs.count(), CHUNK):
-        chunk, rows = list(docs[start : start + CHUNK]), []
+        chunk, rows = list(docs[start : start + CHUNK]), bulk.Rows()
         for doc in chunk:
-            fps = engine.fingerprints(doc.norm)
-            corpus, author = doc.kind in CORPUS_KINDS, engine.author_key(doc.author)
-            rows += [Fingerprint(hash=h, document_id=doc.pk, position=pos, corpus=corpus, author_key=author)
-                     for h, pos in fps]  # fmt: skip
-            doc.fingerprint_count = len({h for h, _ in fps})
-        Fingerprint.objects.bulk_create(rows, batch_size=2000)
+            hashes, positions = engine.fingerprint_arrays(doc.norm)
+            rows.add(doc.pk, hashes, positions, corpus=doc.kind in CORPUS_KINDS,
+                     author_key=engine.author_key(doc.author))  # fmt: skip
+            doc.fingerprint_count = len(set(hashes.tolist()))
+        rows.write(connection)
         Document.objects.bulk_update(chunk, ["fingerprint_count"])
 
 

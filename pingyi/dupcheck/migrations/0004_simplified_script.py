@@ -10,7 +10,7 @@ import hashlib
 
 from django.db import migrations
 
-from pingyi.dupcheck import engine
+from pingyi.dupcheck import bulk, engine
 
 CORPUS_KINDS = ("corpus_template", "corpus_policy")  # Document.CORPUS_KINDS when this was written
 CHUNK = 200
@@ -25,8 +25,9 @@ def renormalise(apps, schema_editor):
     Fingerprint.objects.all().delete()
     CorpusLine.objects.all().delete()
     docs = Document.objects.only("id", "kind", "author", "text", "norm", "indexed").order_by("id")
+    connection = schema_editor.connection if schema_editor is not None else None
     for start in range(0, docs.count(), CHUNK):
-        chunk, rows, lines = list(docs[start : start + CHUNK]), [], []
+        chunk, rows, lines = list(docs[start : start + CHUNK]), bulk.Rows(), []
         for doc in chunk:
             if not doc.norm:  # an ad hoc text: only its digest is stored
                 doc.norm_hash = hashlib.sha256(engine.prepare(doc.text).norm.encode("utf-8")).hexdigest()
@@ -35,14 +36,13 @@ def renormalise(apps, schema_editor):
             doc.norm_hash = hashlib.sha256(doc.norm.encode("utf-8")).hexdigest()
             if not doc.indexed:
                 continue
-            fps = engine.fingerprints(doc.norm)
+            hashes, positions = engine.fingerprint_arrays(doc.norm)
             corpus, author = doc.kind in CORPUS_KINDS, engine.author_key(doc.author)
-            rows += [Fingerprint(hash=h, document_id=doc.pk, position=pos, corpus=corpus, author_key=author)
-                     for h, pos in fps]  # fmt: skip
-            doc.fingerprint_count = len({h for h, _ in fps})
+            rows.add(doc.pk, hashes, positions, corpus=corpus, author_key=author)
+            doc.fingerprint_count = len(set(hashes.tolist()))
             if corpus:
                 lines += [CorpusLine(hash=k, document_id=doc.pk) for k in engine.line_keys(doc.text)]
-        Fingerprint.objects.bulk_create(rows, batch_size=2000)
+        rows.write(connection)
         CorpusLine.objects.bulk_create(lines, batch_size=2000)
         Document.objects.bulk_update(chunk, ["norm", "norm_hash", "fingerprint_count"])
     CheckResult.objects.update(corpus_version=RECHECK)

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 
 from pingyi.audit.models import AuditEvent
-from pingyi.dupcheck import actions, engine
+from pingyi.dupcheck import actions, bulk, engine
 from pingyi.dupcheck.models import CheckResult, CorpusLine, Document, Fingerprint
 
 from .test_engine import random_text
@@ -59,6 +59,25 @@ def test_fingerprints_live_in_the_database_with_their_positions():
     )
     assert stored == engine.fingerprints(engine.normalise(a))
     assert doc.fingerprint_count == len({h for h, _ in stored})
+
+
+def test_texts_indexed_together_are_written_row_for_row_in_bulk():
+    # More rows than one SQLite statement binds (a few statements, the last one shorter), two kinds.
+    reports = texts(4, 3, length=12_000)
+    (policy,) = texts(5, 1, length=3_000)
+    summary = actions.do_index_texts(
+        [(f"报告{i}", text, f"单位{i}") for i, text in enumerate(reports)], kind="report"
+    )
+    summary.added.append(actions.do_index_document(title="政策", text=policy, kind="policy", author="市委"))
+    expected = sorted(
+        (h, doc.pk, pos, doc.is_corpus, engine.author_key(doc.author))
+        for doc in summary.added
+        for h, pos in engine.fingerprints(engine.normalise(doc.text))
+    )
+    assert len(expected) > 7_000
+    stored = Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key")
+    assert sorted(stored) == expected
+    assert Fingerprint._meta.db_table == bulk.TABLE
 
 
 def test_ad_hoc_checks_are_kept_for_viewing_but_never_matched_later():

@@ -112,3 +112,27 @@ def test_the_migration_folds_stored_texts_and_fingerprints_and_marks_results_for
     assert CheckResult.objects.get(pk=result.pk).corpus_version == RECHECK
     again = actions.do_check_document(report)
     assert again.metrics["excluding_quotes_ratio"] > 0.8
+
+
+def test_lines_folded_in_one_conversion_are_folded_as_one_by_one(monkeypatch):
+    # split_lines converts all lines of a text at once; each line must come out as on its own.
+    text = "\n".join(
+        [
+            TRADITIONAL,
+            "",
+            "  乾隆年間 ",
+            CADRES_TRADITIONAL,
+            "2023年 ＡＢＣ",
+            SIMPLIFIED,
+            "乾",
+            "燥",
+            "本鎮 發展，鎮裡",
+        ]
+    )
+    assert [line.norm for line in engine.split_lines(text)] == [normalise(part) for part in text.split("\n")]
+    # Also where a conversion would change a line's length (that line is folded character by character).
+    monkeypatch.setattr(engine, "_T2S", _Expanding())
+    monkeypatch.setattr(engine, "_HAN_CHAR", {})
+    lines = engine.split_lines(text)
+    assert [line.norm for line in lines] == [normalise(part) for part in text.split("\n")]
+    assert lines[-1].norm == "本镇發展,镇裡"  # 發 would become two: kept; 鎮 folded

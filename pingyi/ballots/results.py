@@ -15,6 +15,7 @@ from pingyi.lib.gongwen import GongwenDocument
 from pingyi.reviews.access import get_review_or_404
 from pingyi.reviews.models import Review, Stage
 
+from . import textsize
 from .actions import appraisee_key
 from .count.record import RecordError
 from .models import MIN_GROUP_BALLOTS, Publication
@@ -85,10 +86,10 @@ def receipts(request, number):
     listed = publication.record.get("receipts") or sorted(b["receipt"] for b in publication.record["ballots"])
     query = request.GET.get("q", "").strip().upper()
     found = [r for r in listed if query.replace(" ", "") in r] if query else None
-    return render(request, "ballots/receipts.html", {
+    return textsize.remember(request, render(request, "ballots/receipts.html", {
         "review": publication.review, "receipts": listed, "query": query, "found": found,
         "total": len(listed), "valid": publication.result["ballots"]["valid"],
-    })  # fmt: skip
+    }))  # fmt: skip
 
 
 @login_not_required

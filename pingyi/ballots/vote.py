@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from pingyi.reviews.models import Review
 
-from . import actions, codes
+from . import actions, codes, textsize
 from .actions import BallotError, appraisee_key, form_for
 
 
@@ -35,10 +35,12 @@ def _ballot_context(review: Review, code: str, ratings: dict, error: str = "") -
     appraisees = []
     for appraisee in review.appraisees.select_related("cadre", "unit").order_by("order"):
         key = appraisee_key(appraisee)
-        appraisees.append({"key": key, "a": appraisee, "rows": [
+        rows = [
             {"criterion": c, "name": f"r-{key}-{c['key']}", "chosen": ratings.get(key, {}).get(c["key"])}
             for c in form.criteria
-        ]})  # fmt: skip
+        ]  # fmt: skip
+        appraisees.append({"key": key, "a": appraisee, "rows": rows,
+                           "incomplete": any(row["chosen"] is None for row in rows)})  # fmt: skip
     quota = form.rules.get("top_quota")
     # max(1, floor(share × N)) exactly, as the tally counts it (0.58 × 50 is 29, not float's 28).
     allowed = max(1, math.floor(Fraction(str(quota["share"])) * len(appraisees))) if quota else None
@@ -55,7 +57,7 @@ def _ballot_context(review: Review, code: str, ratings: dict, error: str = "") -
 @require_http_methods(["GET", "POST"])
 def vote(request):
     if request.method == "GET":
-        return render(request, "ballots/vote_code.html", {})
+        return textsize.remember(request, render(request, "ballots/vote_code.html", {}))
     step = request.POST.get("step", "open")
     typed = request.POST.get("code", "")
     if step == "submit":  # the hot path during a meeting: one lookup, inside do_submit_ballot

@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  // 大字: applied at once and kept in a cookie holding only "large", which the server reads
+  // to draw the next page large from its first byte (ballots/textsize.py). No round trip,
+  // so nothing chosen on the ballot is lost.
+  var textForm = document.getElementById("textsize");
+  if (textForm) {
+    textForm.hidden = false;
+    textForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var button = textForm.querySelector("button");
+      var large = !document.documentElement.classList.contains("large-text");
+      document.documentElement.classList.toggle("large-text", large);
+      button.setAttribute("aria-pressed", String(large));
+      button.value = large ? "normal" : "large";
+      document.cookie = "pingyi_text=" + (large ? "large; max-age=31536000" : "; max-age=0") + "; path=/; samesite=lax";
+    });
+  }
+
   // The QR code carries the code after "#": fill it in and go on. The fragment is never
   // sent to the server, and it is removed from the address bar and history at once.
   var codeForm = document.getElementById("code-form");
@@ -53,13 +70,38 @@
     return { missing: missing, messages: messages };
   }
 
+  // Only a changed message is written, so a screen reader announces each change once
+  // (「还有3位述职人未评价完」 when a person is finished), not on every tap.
   function show() {
     var found = problems();
-    live.textContent = found.messages.join("；");
-    ballot.querySelectorAll("fieldset.appraisee").forEach(function (set) {
-      set.classList.remove("missing");
+    var text = found.messages.join("；");
+    if (live.textContent !== text) { live.textContent = text; }
+    ballot.querySelectorAll("fieldset.criterion.missing").forEach(function (set) {
+      if (set.querySelector("input:checked")) { unmark(set); }
+    });
+    ballot.querySelectorAll("fieldset.appraisee.missing").forEach(function (set) {
+      if (!set.querySelector("fieldset.criterion.missing")) { unmark(set); }
     });
     return found;
+  }
+
+  function unmark(set) {
+    set.classList.remove("missing");
+    var note = set.querySelector(":scope > legend .unrated");
+    if (note) { note.parentNode.removeChild(note); }
+  }
+
+  // A criterion left open says so in its group's name, which a screen reader reads on entering it.
+  function mark(set) {
+    set.classList.add("missing");
+    if (set.classList.contains("criterion") && !set.querySelector(":scope > legend .unrated")) {
+      var note = document.createElement("em");
+      note.className = "unrated";
+      note.textContent = "未评价";
+      var legend = set.querySelector("legend");
+      legend.appendChild(document.createTextNode(" "));
+      legend.appendChild(note);
+    }
   }
 
   ballot.addEventListener("change", show);
@@ -68,10 +110,17 @@
     if (!found.messages.length) { return; }
     event.preventDefault();
     found.missing.forEach(function (key) {
-      ballot.querySelector('fieldset[data-key="' + key + '"]').classList.add("missing");
+      var person = ballot.querySelector('fieldset[data-key="' + key + '"]');
+      mark(person);
+      person.querySelectorAll("fieldset.criterion").forEach(function (set) {
+        if (!set.querySelector("input:checked")) { mark(set); }
+      });
     });
-    var first = ballot.querySelector("fieldset.missing") || live;
-    first.scrollIntoView({ behavior: "smooth", block: "center" });
+    // Focus goes where the evaluator has to act: the first level not yet chosen, else the message.
+    var open = ballot.querySelector("fieldset.criterion.missing input");
+    var target = open || live;
+    target.focus();
+    target.scrollIntoView({ block: "center" });
   });
   show();
 })();

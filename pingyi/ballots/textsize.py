@@ -1,0 +1,28 @@
+"""大字 on the evaluator's pages: the evaluator's own choice, kept on their phone.
+
+The choice is a cookie holding only "large" — no code, no time, nothing the server
+stores or logs — so it survives a reload and the page is drawn large from its first
+byte. vote.js sets it without a round trip; with JavaScript off, the code page and the
+receipts list take `?text=large` / `?text=normal` (a GET form, so nothing typed is lost).
+"""
+
+COOKIE = "pingyi_text"
+LARGE = "large"
+YEAR = 365 * 24 * 3600
+
+
+def is_large(request) -> bool:
+    asked = request.GET.get("text")
+    if asked in (LARGE, "normal"):
+        return asked == LARGE
+    return request.COOKIES.get(COOKIE) == LARGE
+
+
+def remember(request, response):
+    """Keep a choice made through `?text=` (JavaScript off) for the next pages."""
+    asked = request.GET.get("text")
+    if asked == LARGE:
+        response.set_cookie(COOKIE, LARGE, max_age=YEAR, samesite="Lax")
+    elif asked == "normal":
+        response.delete_cookie(COOKIE, samesite="Lax")
+    return response

@@ -36,6 +36,11 @@ def test_an_organizer_corrects_a_column_and_imports_then_sees_the_photo(page, tm
     page.click("button:has-text('按此重新检查')")
     page.wait_for_selector("text=确认导入")
     shot(page, "real-02-preview-after-correction")
+    page.set_viewport_size({"width": 360, "height": 800})
+    shot(page, "real-02b-preview-after-correction-narrow")
+    # The preview fits a phone: nothing wider than the screen but the tables, which scroll.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.click("text=确认导入")
     page.wait_for_selector("text=导入完成")
 
@@ -51,6 +56,9 @@ def test_an_organizer_corrects_a_column_and_imports_then_sees_the_photo(page, tm
     page.goto(page.base_url + f"/cadres/{wang.pk}/")
     assert page.locator("#photo").evaluate("img => img.naturalWidth") > 0
     assert "周某" in page.inner_text("#family")
+    # The 信息提取表's 已免 副镇长 is kept as a past post, with its 免职 month.
+    past = page.inner_text("section:has(h2:text('任职记录'))")
+    assert "副镇长" in past and "2015.09" in past
     shot(page, "real-03-cadre-with-photo")
     page.set_viewport_size({"width": 360, "height": 800})
     shot(page, "real-04-cadre-with-photo-narrow")

@@ -121,6 +121,8 @@ def test_a_screen_reader_hears_whom_and_what_each_level_rates(browser, live_serv
     open_criterion.get_by_role("radio", name="较好", exact=True).check()
     expect(page.get_by_role("radiogroup", name=form.criteria[3]["label"], exact=True)).to_have_count(4)
     expect(live).to_have_text("")
+    # Empty, the region stays in the page: one that appears with its message is not announced.
+    assert live.evaluate("(el) => getComputedStyle(el).display") != "none"
 
     # The server's refusal (what a phone without JavaScript gets) is focused and read as an alert.
     page.reload()
@@ -142,6 +144,14 @@ def test_a_screen_reader_hears_whom_and_what_each_level_rates(browser, live_serv
     assert_accessible(page)
     page.get_by_role("button", name="确认提交").click()
     expect(page.locator("#receipt")).to_have_text(Ballot.objects.get().receipt)
+    assert_accessible(page)
+
+    # The same code again: the page says so, in its title too.
+    page.goto(f"{live_server.url}/v/")
+    page.get_by_role("textbox", name="凭证码").fill(codes[0])
+    page.get_by_role("button", name="开始测评").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("该凭证已经投过票")
+    assert page.title().startswith("该凭证已经投过票")
     assert_accessible(page)
     context.close()
 

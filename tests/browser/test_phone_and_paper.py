@@ -120,6 +120,61 @@ def test_the_pages_of_every_role_fit_a_360_px_phone(browser, live_server, city_w
     assert wide == {}, f"pages wider than 360 px: {wide}"
 
 
+RECORD_TABLES = """() => [...document.querySelectorAll('table.cards')].map(t => ({
+    id: t.id, labelled: t.classList.contains('labelled'), overflow: t.scrollWidth - t.clientWidth,
+    right: Math.round(t.getBoundingClientRect().right), head: getComputedStyle(t.tHead).position}))"""
+
+
+def test_on_a_phone_records_read_as_cards_with_each_value_under_its_name(
+    browser, live_server, city_with_rounds
+):
+    city, _people, first, second, _year = city_with_rounds
+    visits = {
+        "leader": [("results", reverse("ballot_results", args=[first.pk])), ("round", f"/reviews/{first.pk}/"),
+                   ("appraisee", reverse("appraisee_detail", args=[first.appraisees.get(unit=city.qingshan).pk]))],
+        "liaison": [("problems", reverse("round_problems", args=[first.pk])),
+                    ("reminders", reverse("review_reminders", args=[second.pk]))],
+        "clerk": [("round", f"/reviews/{second.pk}/"), ("rectification", reverse("rectification"))],
+    }  # fmt: skip
+    for role, pages in visits.items():
+        context = browser.new_context(**PHONE)
+        phone = context.new_page()
+        phone.base_url = live_server.url
+        login(phone, role)
+        for name, path in pages:
+            phone.goto(live_server.url + path)
+            tables = phone.evaluate(RECORD_TABLES)
+            assert tables, (role, name)  # every page here lists records
+            for table in tables:
+                # Nothing to scroll sideways, not even inside the table; the header row is out of sight.
+                assert table["labelled"] and table["overflow"] <= 1 and table["right"] <= 360, (
+                    role,
+                    name,
+                    table,
+                )
+                assert table["head"] == "absolute", (role, name, table)
+            shot(phone, f"cards-{role}-{name}")
+        if role == "leader":
+            phone.goto(live_server.url + reverse("ballot_results", args=[first.pk]))
+            score = phone.locator("#result-table tbody tr").first.locator("td").nth(3)
+            assert score.get_attribute("data-label") == "得分"
+            shown = score.evaluate("td => getComputedStyle(td, '::before').content")
+            assert shown == '"得分"'  # the value is read after its column's name
+        context.close()
+    # On a wide screen the same page keeps its table: a header row and one line per record.
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    wide = context.new_page()
+    wide.base_url = live_server.url
+    login(wide, "leader")
+    wide.goto(live_server.url + reverse("ballot_results", args=[first.pk]))
+    assert wide.locator("#result-table thead").evaluate("h => getComputedStyle(h).position") == "static"
+    assert (
+        wide.locator("#result-table tbody tr").first.evaluate("tr => getComputedStyle(tr).display")
+        == "table-row"
+    )
+    context.close()
+
+
 def pdf_of(page, url, name) -> str:
     page.goto(url)
     page.wait_for_load_state("networkidle")

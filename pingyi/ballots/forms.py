@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
+from pingyi.lib.a11y import named
+
 SCALE_ROWS, CRITERIA_ROWS, GRADE_ROWS, GROUP_ROWS = 6, 6, 5, 6
 
 
@@ -26,6 +28,8 @@ class BallotFormEditor(forms.Form):
             self.fields[f"points_{i}"] = forms.DecimalField(
                 label="分值", required=False, min_value=0, max_value=1000
             )
+            named(self.fields[f"level_{i}"], f"档次{i + 1}名称")
+            named(self.fields[f"points_{i}"], f"档次{i + 1}分值")
         for i in range(CRITERIA_ROWS):
             self.fields[f"criterion_{i}"] = forms.CharField(
                 label=f"测评内容{i + 1}", max_length=30, required=False
@@ -33,9 +37,13 @@ class BallotFormEditor(forms.Form):
             self.fields[f"criterion_weight_{i}"] = forms.DecimalField(
                 label="权重", required=False, min_value=0
             )
+            named(self.fields[f"criterion_{i}"], f"测评内容{i + 1}")
+            named(self.fields[f"criterion_weight_{i}"], f"测评内容{i + 1}权重")
         for i in range(GRADE_ROWS):
             self.fields[f"grade_{i}"] = forms.CharField(label=f"等次{i + 1}", max_length=10, required=False)
             self.fields[f"grade_min_{i}"] = forms.DecimalField(label="最低分", required=False, min_value=0)
+            named(self.fields[f"grade_{i}"], f"等次{i + 1}名称")
+            named(self.fields[f"grade_min_{i}"], f"等次{i + 1}最低分")
 
     @classmethod
     def from_config(cls, form):
@@ -125,6 +133,9 @@ class GroupsEditor(forms.Form):
             self.fields[f"count_{i}"] = forms.IntegerField(
                 label="人数", required=False, min_value=1, max_value=2000
             )
+            named(self.fields[f"label_{i}"], f"评议组{i + 1}名称")
+            named(self.fields[f"weight_{i}"], f"评议组{i + 1}权重")
+            named(self.fields[f"count_{i}"], f"评议组{i + 1}人数")
 
     @classmethod
     def from_groups(cls, groups):

@@ -17,7 +17,7 @@ def _grid(review, values: dict | None = None, marked=()):
         key = actions.appraisee_key(a)
         rows.append({"a": a, "cells": [
             {"name": f"r-{key}-{c['key']}", "value": (values or {}).get(key, {}).get(c["key"], ""),
-             "marked": (key, c["key"]) in marked}
+             "marked": (key, c["key"]) in marked, "label": c["label"]}
             for c in form.criteria
         ]})  # fmt: skip
     return {"criteria": form.criteria, "levels": [level["label"] for level in form.scale], "rows": rows}

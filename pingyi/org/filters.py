@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 
+from pingyi.lib.a11y import name_all
 from pingyi.lib.yearmonth import birth_bounds
 
 from .vocab import Education
@@ -47,6 +48,7 @@ class CadreFilterForm(forms.Form):
         super().__init__(data)
         self.fields["unit"].queryset = units
         self.fields["unit"].label_from_instance = lambda u: "　" * max(u.depth, 0) + u.name
+        name_all(self)  # the filter bar shows no labels
 
     def apply(self, cadres, today: dt.date | None = None):
         """Filters a queryset; invalid values are ignored (the form shows why)."""

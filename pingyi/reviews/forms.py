@@ -32,7 +32,11 @@ class ReviewForm(forms.ModelForm):
 
 
 class AppraiseeForm(forms.Form):
-    cadre = forms.ModelChoiceField(label="述职人", queryset=Cadre.objects.none())
+    cadre = forms.ModelChoiceField(
+        label="述职人",
+        queryset=Cadre.objects.none(),
+        widget=forms.Select(attrs={"aria-label": "选择要添加的述职人"}),
+    )
 
     def __init__(self, data, candidates):
         super().__init__(data)

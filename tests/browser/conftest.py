@@ -7,6 +7,8 @@ from playwright.sync_api import sync_playwright
 
 from pingyi.testing import PASSWORD
 
+from .axe import Watch, check_open_pages, watch_context
+
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 ARGS = [
@@ -28,6 +30,30 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def axe_watch(request):
+    """Every context a test opens is checked with axe (tests/browser/axe.py); fail on any violation."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    browser = request.getfixturevalue("browser")
+    watch = Watch()
+    new_context = browser.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        return watch_context(context, watch, scripts=kwargs.get("java_script_enabled") is not False)
+
+    browser.new_context = watched_context
+    try:
+        yield watch
+    finally:
+        browser.new_context = new_context
+    for context in watch.contexts:
+        check_open_pages(context, watch)
+    assert not watch.failures(), "axe (WCAG 2.0/2.1 A, AA):\n" + watch.failures()
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ from io import BytesIO
 
 MB = 1024 * 1024
 
-# Upload sizes, by door. The roster and indicator workbooks' limit is the setting ROSTER_MAX_BYTES
-# (default 8 MB), which a deployment may raise for a large city.
+# Upload sizes, by door. The two a large city may need to raise are read from the environment
+# (settings.ROSTER_MAX_BYTES and LRMX_MAX_BYTES are these); nginx's client_max_body_size must follow.
+ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES") or 8 * MB)  # a roster or indicator workbook
+LRMX_MAX_BYTES = int(os.environ.get("LRMX_MAX_BYTES") or 64 * MB)  # one upload of .lrmx files or zips
 REPORT_MAX_BYTES = 20 * MB  # a duty report (.docx, .pdf, .txt)
 CORPUS_MAX_BYTES = 10 * MB  # a text to 查重 or a corpus text (.docx, .html, .txt)
 PHOTO_MAX_BYTES = 2 * MB  # an appraisee's photo

@@ -131,9 +131,9 @@ NODE_MODULES_DIR = BASE_DIR / "node_modules"
 # Uploaded workbooks are read in memory and kept in the database until confirmed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
-ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", str(8 * 1024 * 1024)))
+ROSTER_MAX_BYTES = limits.ROSTER_MAX_BYTES  # lib/limits: every upload limit in one place
 # 任免审批表 (.lrmx) uploads: many files (or zips) at once, each with a photo.
-LRMX_MAX_BYTES = int(os.environ.get("LRMX_MAX_BYTES", str(64 * 1024 * 1024)))
+LRMX_MAX_BYTES = limits.LRMX_MAX_BYTES
 # More files in one request is answered by lib/errors.bad_request, asking for a zip instead.
 DATA_UPLOAD_MAX_NUMBER_FILES = limits.UPLOAD_MAX_FILES
 

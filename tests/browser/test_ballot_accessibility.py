@@ -258,6 +258,14 @@ def test_larger_type_survives_a_reload_and_every_page_fits_at_200_percent(browse
     assert not page.get_by_role("button", name="大字").is_visible()
     context.close()
 
+    # Both at once: 200 % zoom and 大字 (opening a ballot above spent nothing of its code).
+    context = browser.new_context(**ZOOMED)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/v/?text=large")
+    walk_to_the_receipt(page, codes[2], "zoom200-large")
+    assert page.evaluate(root_size) == "20px"
+    context.close()
+
 
 def test_the_receipts_list_reads_well_large_and_zoomed(browser, live_server):
     voting = _voting()

@@ -98,11 +98,22 @@ def gather(paths_or_files) -> list[tuple[str, bytes]]:
         if name.lower().endswith(".zip") or data[:2] == b"PK":
             found += unzip(name, data)
         elif name.lower().endswith(".lrmx"):
+            if len(data) > MAX_FILE_BYTES:
+                raise WorkbookError(
+                    f"「{name}」有 {limits.mb(len(data))} MB，超过单个任免审批表的上限 {limits.mb(MAX_FILE_BYTES)} MB，"
+                    "系统拒绝处理。"
+                )
             found.append((name, data))
         else:
             raise WorkbookError(f"「{name}」不是任免审批表文件（.lrmx）或 zip 压缩包。")
         if len(found) > MAX_FILES:
             raise WorkbookError(f"文件数超过上限 {MAX_FILES} 个，请分批导入。")
+    # A batch is staged as one zip (pack), held to the bounds of any zip: the total too.
+    total = sum(len(data) for _, data in found)
+    if total > limits.MAX_UNZIPPED:
+        raise WorkbookError(
+            f"这批任免审批表共 {limits.mb(total)} MB，超过上限 {limits.mb(limits.MAX_UNZIPPED)} MB，请分批导入。"
+        )
     return found
 
 

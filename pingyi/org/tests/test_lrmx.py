@@ -226,6 +226,12 @@ def test_a_zip_of_ten_thousand_files_or_a_zip_bomb_is_refused_before_inflating_n
         lrmx.gather([("大.zip", big)])
     with pytest.raises(WorkbookError, match="不是任免审批表文件"):
         lrmx.gather([("说明.txt", b"hello")])
+    # Files picked one by one are held to the same bounds: each file, and the batch in all.
+    with pytest.raises(WorkbookError, match=re.escape("「大.lrmx」有 5.1 MB，超过单个任免审批表的上限 5 MB")):
+        lrmx.gather([("大.lrmx", b"<Person>" + b" " * lrmx.MAX_FILE_BYTES)])
+    five = b"<Person>" + b" " * (lrmx.MAX_FILE_BYTES - 100)
+    with pytest.raises(WorkbookError, match=r"这批任免审批表共 .* MB，超过上限 200 MB，请分批导入"):
+        lrmx.gather([(f"{n}.lrmx", five) for n in range(41)])
 
 
 def test_gbk_encoded_files_are_read():

@@ -123,8 +123,12 @@
       if (!build || echarts.getInstanceByDom(el)) { return; }
       var source = document.getElementById(el.dataset.source);
       if (!source) { return; }
+      var data = JSON.parse(source.textContent);
+      // A unit with no figures yet: echarts cannot draw a radar without axes (it throws); the page
+      // already says there is nothing to compare.
+      if (data.indicators && !data.indicators.length) { return; }
       var chart = echarts.init(el, null, { renderer: "canvas" });
-      chart.setOption(build(JSON.parse(source.textContent), el));
+      chart.setOption(build(data, el));
       charts.push(chart);
     });
   }

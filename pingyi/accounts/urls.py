@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import users, views
+from . import textsize, users, views
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("account/", views.account, name="account"),
+    path("text-size/", textsize.text_size, name="text_size"),
     path("account/tokens/", views.token_create, name="token_create"),
     path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/password/", views.password_change, name="password_change"),

@@ -36,7 +36,7 @@ CITY_READ = "city_read"
 
 # name -> (kind, the object its URL names)
 ROUTES = {
-    "login": (PUBLIC, None), "logout": (PUBLIC, None), "vote": (PUBLIC, None),
+    "login": (PUBLIC, None), "logout": (PUBLIC, None), "vote": (PUBLIC, None), "text_size": (PUBLIC, None),
     "ballot_receipts": (PUBLIC, "number"), "ballot_record": (PUBLIC, "number"),
     # Anyone logged in, nothing of a unit in the address (lists are filtered by scope).
     "home": (READ, None), "account": (READ, None), "unit_tree": (READ, None), "cadre_list": (READ, None),

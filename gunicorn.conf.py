@@ -1,7 +1,7 @@
 """gunicorn in production: `gunicorn pingyi.wsgi` from this directory reads this file.
 
 Threaded workers (gthread), 4 threads each. A request that waits — above all one whose uploaded
-file is being read in a bounded child process (lib/bounded, up to 15 s) — must not hold a whole
+file is being read in a bounded child process (lib/bounded, 15 s of CPU, 30 s at most) — must not hold a whole
 worker while phone ballots queue behind it. Measured on 2 cores with PostgreSQL (2026-12-03,
 bench/ballots_load.py and bench/hostile_load.py, idle machine):
 

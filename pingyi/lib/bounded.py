@@ -4,8 +4,8 @@ A compressed file can be honest about its size and still take minutes and gigaby
 workbook declaring millions of shared strings, a .docx whose document.xml inflates to 95 MB, a PDF
 of 30,000 pages). Checks before reading catch what can be seen from outside; this catches the rest:
 the parser runs in a forked child whose address space and CPU time are limited, and which is
-killed when the wall-clock budget runs out. The web worker waits at most that long and answers
-with a Chinese reason; nothing was written, because parsers only read.
+killed when the wall-clock budget (twice the CPU budget) runs out. The web worker waits at most
+that long and answers with a Chinese reason; nothing was written, because parsers only read.
 
 The child must not touch the database (parsers are pure) and leaves with os._exit, so the parent's
 connections and files are left as they were. Where fork is not available, or inside a child
@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import math
 import multiprocessing
 import os
 import pickle
 import resource
+import signal
 import tempfile
 import time
 import traceback
@@ -34,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .limits import PARSE_MEMORY_MB, PARSE_QUEUE_SECONDS, PARSE_SECONDS, PARSE_SLOTS
+from .limits import PARSE_MEMORY_MB, PARSE_QUEUE_SECONDS, PARSE_SECONDS, PARSE_SLOTS, PARSE_WALL_SECONDS
 
 
 class BudgetExceeded(ValueError):
@@ -61,12 +63,22 @@ class _Failure:
 _IN_CHILD = False
 
 
-def run(func: Callable[..., Any], *args, seconds: float = PARSE_SECONDS, memory_mb: int = PARSE_MEMORY_MB):
-    """func(*args) in a child process; its exception is raised here as it was raised there."""
+def run(
+    func: Callable[..., Any],
+    *args,
+    seconds: float = PARSE_SECONDS,
+    memory_mb: int = PARSE_MEMORY_MB,
+    wall: float | None = None,
+):
+    """func(*args) in a child process; its exception is raised here as it was raised there.
+
+    `seconds` of CPU; `wall` on the clock (default PARSE_WALL_SECONDS / PARSE_SECONDS × seconds).
+    """
     if _IN_CHILD or "fork" not in multiprocessing.get_all_start_methods():
         return func(*args)
+    wall = seconds * PARSE_WALL_SECONDS / PARSE_SECONDS if wall is None else wall
     with _slot():
-        return _run_in_child(func, args, seconds, memory_mb)
+        return _run_in_child(func, args, seconds, memory_mb, wall)
 
 
 @contextlib.contextmanager
@@ -98,19 +110,23 @@ def _slot(slots: int | None = None, wait: float | None = None):
         pause = min(pause * 2, 0.25)
 
 
-def _run_in_child(func, args, seconds, memory_mb):
+def _run_in_child(func, args, seconds, memory_mb, wall):
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, func, args, seconds, memory_mb), daemon=True)
     child.start()
     send.close()
+    too_long = f"文件处理超过 {seconds:g} 秒仍未完成，内容异常，系统拒绝处理。"
     try:
-        if not receive.poll(seconds):
-            raise BudgetExceeded(f"文件处理超过 {seconds:g} 秒仍未完成，内容异常，系统拒绝处理。")
+        if not receive.poll(wall):
+            raise BudgetExceeded(too_long)
         try:
             outcome = pickle.loads(receive.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
-            # The child died without answering: killed by its memory or CPU limit.
+            # The child died without answering: killed by its CPU limit (SIGXCPU), or by memory.
+            child.join(1)
+            if child.exitcode == -signal.SIGXCPU:
+                raise BudgetExceeded(too_long) from None
             raise BudgetExceeded(f"文件处理所需内存超过 {memory_mb} MB，内容异常，系统拒绝处理。") from None
     finally:
         receive.close()
@@ -135,7 +151,7 @@ def _child(send, func, args, seconds, memory_mb):
     limit = _mapped_bytes() + memory_mb * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        cpu = int(seconds) + 1
+        cpu = max(1, math.ceil(seconds))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     except (ValueError, OSError):
         pass  # limits we may not lower further stay as they are; the parent still times out

@@ -22,8 +22,11 @@ REPORT_MAX_BYTES = 20 * MB  # a duty report (.docx, .pdf, .txt)
 CORPUS_MAX_BYTES = 10 * MB  # a text to 查重 or a corpus text (.docx, .html, .txt)
 PHOTO_MAX_BYTES = 2 * MB  # an appraisee's photo
 
-# Time and memory for reading one file (lib/bounded.run).
+# Time and memory for reading one file (lib/bounded.run): seconds of CPU, which a hostile file
+# spends whatever else runs; and twice that on the clock, for a reader that waits instead of
+# computing, so that an honest file read at low priority on a busy server is not refused for it.
 PARSE_SECONDS = 15
+PARSE_WALL_SECONDS = 2 * PARSE_SECONDS
 PARSE_MEMORY_MB = 1024
 # How many files are read at once on the whole server, and how long a request waits for its turn.
 # Half the cores, at least one: hostile files then take at most that share of the CPU and

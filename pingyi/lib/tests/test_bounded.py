@@ -34,7 +34,20 @@ def test_an_endless_parser_is_stopped_at_its_time_budget():
     started = time.monotonic()
     with pytest.raises(bounded.BudgetExceeded, match="文件处理超过 1 秒仍未完成"):
         bounded.run(forever, seconds=1)
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - started < 4  # a CPU second, two on the clock at most, and the fork
+
+
+def test_the_time_budget_counts_the_parsers_own_cpu_seconds():
+    # With the clock out of the way, the CPU limit alone stops it and the reason is the time.
+    started = time.monotonic()
+    with pytest.raises(bounded.BudgetExceeded, match="文件处理超过 1 秒仍未完成"):
+        bounded.run(forever, seconds=1, wall=60)
+    assert time.monotonic() - started < 60
+
+
+def test_an_honest_reader_waiting_past_its_cpu_budget_is_not_refused():
+    # A child starved by a busy server spends its time waiting, not computing: the clock allows twice.
+    assert bounded.run(nap, 1.5, seconds=1) == 1.5
 
 
 def test_a_parser_that_grows_past_its_memory_budget_is_stopped():

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from django import forms
 from django.template.loader import render_to_string
 
@@ -35,3 +36,17 @@ def test_a_field_without_error_is_not_marked():
 def test_bare_controls_of_a_filter_bar_are_named_after_their_label():
     form = name_all(MeetingForm())
     assert 'aria-label="每人述职时长（分钟）"' in str(form["minutes"])
+
+
+@pytest.mark.django_db
+def test_a_refused_filter_marks_its_control_and_names_the_message():
+    from django.test import Client
+
+    from pingyi.testing import make_city, make_personas
+
+    client = Client()
+    client.force_login(make_personas(make_city()).clerk)
+    html = client.get("/cadres/", {"age": "不存在的年龄段"}).content.decode()
+    age = re.search(r'<select[^>]*name="age"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in age and 'aria-describedby="id_age_error"' in age
+    assert re.search(r'id="id_age_error">年龄段：', html)

@@ -19,9 +19,4 @@ def text_size(request):
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
         back = "/"
-    response = redirect(back)
-    if request.POST.get("text") == textsize.LARGE:
-        response.set_cookie(textsize.COOKIE, textsize.LARGE, max_age=textsize.YEAR, samesite="Lax")
-    else:
-        response.delete_cookie(textsize.COOKIE, samesite="Lax")
-    return response
+    return textsize.choose(redirect(back), request.POST.get("text") == textsize.LARGE)

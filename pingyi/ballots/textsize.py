@@ -18,11 +18,18 @@ def is_large(request) -> bool:
     return request.COOKIES.get(COOKIE) == LARGE
 
 
+def choose(response, large: bool):
+    """Keep the choice on this phone or computer (the only place it is kept)."""
+    if large:
+        response.set_cookie(COOKIE, LARGE, max_age=YEAR, samesite="Lax")
+    else:
+        response.delete_cookie(COOKIE, samesite="Lax")
+    return response
+
+
 def remember(request, response):
     """Keep a choice made through `?text=` (JavaScript off) for the next pages."""
     asked = request.GET.get("text")
-    if asked == LARGE:
-        response.set_cookie(COOKIE, LARGE, max_age=YEAR, samesite="Lax")
-    elif asked == "normal":
-        response.delete_cookie(COOKIE, samesite="Lax")
+    if asked in (LARGE, "normal"):
+        choose(response, asked == LARGE)
     return response

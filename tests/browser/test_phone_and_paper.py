@@ -64,6 +64,15 @@ def city_with_rounds():
     return city, people, first, second, year
 
 
+def signed_in(browser, live_server, role, **options):
+    """A new browser context (a phone unless told otherwise) and its page, logged in as `role`."""
+    context = browser.new_context(**(options or PHONE))
+    page = context.new_page()
+    page.base_url = live_server.url
+    login(page, role)
+    return context, page
+
+
 def fits(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth")
 
@@ -104,10 +113,7 @@ def test_the_pages_of_every_role_fit_a_360_px_phone(browser, live_server, city_w
     }  # fmt: skip
     wide = {}
     for role, visits in pages.items():
-        context = browser.new_context(**PHONE)
-        phone = context.new_page()
-        phone.base_url = live_server.url
-        login(phone, role)
+        context, phone = signed_in(browser, live_server, role)
         for name, path in visits:
             response = phone.goto(live_server.url + path)
             assert response.status == 200, (role, name)
@@ -137,10 +143,7 @@ def test_on_a_phone_records_read_as_cards_with_each_value_under_its_name(
         "clerk": [("round", f"/reviews/{second.pk}/"), ("rectification", reverse("rectification"))],
     }  # fmt: skip
     for role, pages in visits.items():
-        context = browser.new_context(**PHONE)
-        phone = context.new_page()
-        phone.base_url = live_server.url
-        login(phone, role)
+        context, phone = signed_in(browser, live_server, role)
         for name, path in pages:
             phone.goto(live_server.url + path)
             tables = phone.evaluate(RECORD_TABLES)
@@ -162,10 +165,7 @@ def test_on_a_phone_records_read_as_cards_with_each_value_under_its_name(
             assert shown == '"得分"'  # the value is read after its column's name
         context.close()
     # On a wide screen the same page keeps its table: a header row and one line per record.
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    wide = context.new_page()
-    wide.base_url = live_server.url
-    login(wide, "leader")
+    context, wide = signed_in(browser, live_server, "leader", viewport={"width": 1366, "height": 900})
     wide.goto(live_server.url + reverse("ballot_results", args=[first.pk]))
     assert wide.locator("#result-table thead").evaluate("h => getComputedStyle(h).position") == "static"
     assert (

@@ -9,7 +9,7 @@
   if (!root) { return; }
   var state = JSON.parse(document.getElementById("meeting-state").textContent);
   var fetchedAt = Date.now();
-  var shownVersion = null;
+  var shownKey = null;
   var WARN_SECONDS = 60;
   var timers = [];
 
@@ -164,8 +164,8 @@
     fetchedAt = Date.now();
     // The speaker, the agenda and whether the round is still live: a stage change moves no speaker.
     var shown = state.version + "/" + state.stage + "/" + state.live;
-    if (shown !== shownVersion) {
-      shownVersion = shown;
+    if (shown !== shownKey) {
+      shownKey = shown;
       renderAgenda();
       renderSpeaker();
     }

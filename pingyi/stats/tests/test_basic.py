@@ -234,6 +234,8 @@ def test_township_service_counts_each_month_once():
     assert service_months(spells((d(2027, 1, 1), None)), REF) == 0
     assert is_township_line("东城区青山镇党委副书记、镇长")
     assert is_township_line("柳营乡乡长") and is_township_line("文昌街道办事处科员")
+    # The short forms 简历 often use for a 街道's chief and a township's 书记.
+    assert is_township_line("东城区文昌街道主任") and is_township_line("青山镇副书记")
     assert not is_township_line("镇江市委组织部科员") and not is_township_line("西河县乡镇企业局局长")
 
 

@@ -17,7 +17,7 @@ from pingyi.audit.models import register_actions
 from pingyi.dupcheck import actions as dupcheck
 from pingyi.dupcheck.models import CheckResult, Document
 from pingyi.lib.errors import DomainError, RoleCannot
-from pingyi.org.models import Cadre, CadrePhoto, Post
+from pingyi.org.models import Cadre, Post
 
 from . import readiness
 from .models import (
@@ -551,7 +551,7 @@ def meeting_state(review: Review, now: dt.datetime | None = None) -> dict:
             "name": current.cadre.name,
             "unit": current.unit.name,
             "title": current.title,
-            "has_photo": bool(current.photo) or CadrePhoto.objects.filter(cadre_id=current.cadre_id).exists(),
+            "has_photo": current.portrait() is not None,
             "allotted": current.speaking_seconds,
             "elapsed": round(elapsed, 1),
             "remaining": round(current.speaking_seconds - elapsed, 1),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from pingyi.org.models import Cadre, Unit
+from pingyi.org.models import Cadre, CadrePhoto, Unit
 
 
 class Stage(models.TextChoices):
@@ -136,6 +136,13 @@ class Appraisee(models.Model):
     @property
     def speaking_seconds(self) -> int:
         return 60 * (self.minutes or self.review.speaking_minutes)
+
+    def portrait(self) -> str | None:
+        """Where the photo shown for the appraisee comes from: "own" (uploaded for this round),
+        "lrmx" (the cadre's 任免审批表), or None."""
+        if self.photo:
+            return "own"
+        return "lrmx" if CadrePhoto.objects.filter(cadre_id=self.cadre_id).exists() else None
 
 
 class ReportStatus(models.TextChoices):

@@ -186,6 +186,7 @@ def appraisee_detail(request, pk):
             "settings_typed": request.POST if posted_to(request, "appraisee_settings") else {},
             "measure_form": MeasureForm,
             "settings_open": request.user.is_organizer and review.allows("change_appraisees"),
+            "portrait": appraisee.portrait(),
             "feedback_ready": review.allows("feedback_sheet"),  # it carries the results
         },
     )  # fmt: skip

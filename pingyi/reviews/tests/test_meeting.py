@@ -142,3 +142,29 @@ def test_a_photo_declaring_billions_of_pixels_is_refused_with_the_limit(world, a
     assert "照片的像素尺寸过大，上限为 4000 万像素" in response.content.decode()
     appraisee.refresh_from_db()
     assert not appraisee.photo
+
+
+def test_the_appraisee_page_shows_the_lrmx_photo_until_one_is_uploaded(world, as_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pingyi.org.models import CadrePhoto
+    from pingyi.org.tests.realfiles import photo_jpeg
+
+    review = make_review(world.people.organizer, stage="reporting", appraisees=[world.cadres.qingshan])
+    appraisee = review.appraisees.get()
+    page_url = reverse("appraisee_detail", args=[appraisee.pk])
+    photo_url = reverse("appraisee_photo", args=[appraisee.pk])
+    clerk = as_user(world.people.clerk)
+    assert photo_url not in clerk.get(page_url).content.decode()  # no photo anywhere: none shown
+
+    CadrePhoto.objects.create(cadre=world.cadres.qingshan, content=photo_jpeg())
+    page = clerk.get(page_url).content.decode()
+    assert f'src="{photo_url}"' in page and "取自任免审批表" in page
+    assert clerk.get(photo_url).content == photo_jpeg()
+
+    as_user(world.people.organizer).post(
+        reverse("appraisee_settings", args=[appraisee.pk]), {"photo": SimpleUploadedFile("照片.png", _png())}
+    )
+    page = clerk.get(page_url).content.decode()
+    assert f'src="{photo_url}"' in page and "取自任免审批表" not in page
+    assert clerk.get(photo_url).content == _png()

@@ -32,6 +32,17 @@ def test_an_organizer_corrects_a_column_and_imports_then_sees_the_photo(page, tm
     page.wait_for_selector("#mapping")
     assert "干部大数据信息提取表" in page.inner_text("#layout")
     shot(page, "real-01-mapping-to-correct")
+    # On a phone every column's choice is whole on the screen, not cut off at the panel's edge.
+    page.set_viewport_size({"width": 360, "height": 800})
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('#mapping select')].filter((s) => {
+             const box = s.getBoundingClientRect(), panel = s.closest('.panel').getBoundingClientRect();
+             return box.width < 60 || box.right > panel.right || box.right > window.innerWidth;
+           }).map((s) => s.name)"""
+    )
+    assert cut == []
+    shot(page, "real-01b-mapping-narrow")
+    page.set_viewport_size({"width": 1366, "height": 900})
     page.select_option("select[name=map-1-C]", "任职机构名称")
     page.click("button:has-text('按此重新检查')")
     page.wait_for_selector("text=确认导入")

@@ -196,8 +196,26 @@
           error.hidden = !body.error;
           error.textContent = body.error || "";
           if (body.state) { apply(body.state); }
+          keepFocus(button);
         });
     });
+  }
+
+  // A pressed button that the new state disables (开始 once started) or redraws (转到) would drop a
+  // keyboard user's focus onto the page's body, and the next Tab would start from the top: move it
+  // to the control that makes sense next, or to the speaker now on.
+  var FOCUS_AFTER = { start: "pause", pause: "resume", resume: "pause", next: "previous", previous: "next" };
+  function keepFocus(button) {
+    var now = document.activeElement;
+    if (button.isConnected && !button.disabled) { return; }
+    if (now && now !== document.body && now !== button) { return; }  // the user has moved on
+    var target = FOCUS_AFTER[button.dataset.command] &&
+      root.querySelector('.buttons [data-command="' + FOCUS_AFTER[button.dataset.command] + '"]:not(:disabled)');
+    if (!target) {
+      target = bind("current-name")[0];
+      target.setAttribute("tabindex", "-1");
+    }
+    target.focus();
   }
 
   apply(state);

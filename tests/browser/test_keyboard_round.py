@@ -1,0 +1,310 @@
+"""A whole round carried by an organizer with the keyboard alone (WCAG 2.1.1, 2.4.3, 2.4.7).
+
+No click, and no address typed after the login page: the organizer Tabs to a control, checks that it
+is the one meant (by the name a screen reader reads, from Chromium's accessibility tree) and that its
+focus is drawn, and presses Enter, Space, an arrow key or types. The evaluators' phones, the one step
+that is not the organizer's, are played by the ballot's own actions (their keyboard walk is in
+test_ballot_accessibility.py).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from pingyi.ballots import actions as ballot_actions
+from pingyi.ballots import codes as ballot_codes
+from pingyi.reviews import actions
+from pingyi.reviews.models import Review
+from pingyi.testing import PASSWORD, make_cadre, make_city, make_personas
+
+from .conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+TAB_LIMIT = 90
+
+
+@dataclass
+class Focus:
+    role: str
+    name: str
+    tag: str
+
+    def __str__(self):
+        return f"{self.role} “{self.name}”" if self.name else f"{self.role} <{self.tag}>"
+
+
+def focused(page) -> Focus:
+    """The focused element as assistive technology meets it: role and accessible name."""
+    cdp = getattr(page, "_cdp", None) or page.context.new_cdp_session(page)
+    page._cdp = cdp
+    found = cdp.send("Runtime.evaluate", {"expression": "document.activeElement"})["result"]
+    tag = page.evaluate("document.activeElement ? document.activeElement.tagName.toLowerCase() : ''")
+    if "objectId" not in found:
+        return Focus("none", "", tag)
+    nodes = cdp.send(
+        "Accessibility.getPartialAXTree", {"objectId": found["objectId"], "fetchRelatives": False}
+    )
+    node = nodes["nodes"][-1] if nodes["nodes"] else {}
+    return Focus(
+        (node.get("role") or {}).get("value", "?"), ((node.get("name") or {}).get("value") or "").strip(), tag
+    )
+
+
+FOCUS_DRAWN = """() => {
+  const el = document.activeElement;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+  return {visible: el.matches(":focus-visible"), drawn: outline || s.boxShadow !== "none",
+          outline: s.outlineStyle + " " + s.outlineWidth, shadow: s.boxShadow};
+}"""
+
+
+def assert_focus_drawn(page, where: Focus):
+    style = page.evaluate(FOCUS_DRAWN)
+    assert style["visible"] and style["drawn"], f"{where} has focus but no visible focus ring: {style}"
+
+
+def tab_to(page, name: str, role: str | None = None, *, back=False, limit=TAB_LIMIT) -> Focus:
+    """Press Tab (Shift+Tab with back) until the element named `name` has focus, at most `limit` times."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        now = focused(page)
+        if same_name(now.name, name) and (role is None or now.role == role):
+            assert_focus_drawn(page, now)
+            return now
+        if len(seen) > 1 and str(now) == seen[0] and seen[-1] != seen[0]:
+            break  # round the whole page once (a date field keeps focus over its segments): not there
+        seen.append(str(now))
+    raise AssertionError(
+        f"{len(seen)} presses of {'Shift+Tab' if back else 'Tab'} on {page.url} did not reach "
+        f"{role or 'an element'} “{name}”. Focused in turn: " + " → ".join(seen)
+    )
+
+
+def same_name(heard: str, meant: str) -> bool:
+    # Spaces inside Chinese words are letter-spacing (“登 录”), not part of what is meant.
+    return "".join(heard.split()) == "".join(meant.split())
+
+
+def activate(page, name: str, role: str | None = None, *, key="Enter", navigates=True, back=False):
+    """Tab to the control and press `key` on it, waiting for the page it opens."""
+    tab_to(page, name, role, back=back)
+    if navigates:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        page.wait_for_load_state()
+    else:
+        page.keyboard.press(key)
+
+
+def type_into(page, name: str, text: str, role: str = "textbox"):
+    tab_to(page, name, role)
+    page.keyboard.type(text)
+
+
+def choose(page, label: str, limit=30):
+    """In the focused select, move with the arrow keys to the option labelled `label`."""
+    passed = []
+    for _ in range(limit):
+        current = page.evaluate("document.activeElement.selectedOptions[0]?.text.trim() || ''")
+        if current == label:
+            return
+        passed.append(current)
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"ArrowDown did not reach the option “{label}”; passed: {passed}")
+
+
+SEGMENTS = {"Year": "%Y", "Month": "%m", "Day": "%d", "年": "%Y", "月": "%m", "日": "%d"}
+
+
+def type_date(page, day: dt.date):
+    """Type a date into the focused date field, segment by segment in the order the browser lays
+    them out (年/月/日 or mm/dd/yyyy, by the browser's language), as a user reads them off the field."""
+    order = []
+    for node in page._cdp.send("Accessibility.getFullAXTree")["nodes"]:
+        if (node.get("role") or {}).get("value") == "spinbutton":
+            words = ((node.get("name") or {}).get("value") or "").split()
+            if words and words[0] in SEGMENTS and SEGMENTS[words[0]] not in order:
+                order.append(SEGMENTS[words[0]])
+        if len(order) == 3:
+            break
+    assert sorted(order) == ["%Y", "%d", "%m"], order
+    for i, part in enumerate(order):
+        page.keyboard.type(day.strftime(part))
+        if part == "%Y" and i < 2:
+            page.keyboard.press("ArrowRight")  # a year may have more digits: move on by hand
+
+
+def skip_to_content(page):
+    """The first Tab stop of the page is the skip link, and it moves focus to the page's main.
+
+    A page reached by a redirect from a page the skip link was used on keeps the address's #content
+    (browsers carry the fragment over a redirect): there the browser itself starts from main, and the
+    first Tab lands in the content."""
+    page.keyboard.press("Tab")
+    first = focused(page)
+    if urlsplit(page.url).fragment == "content":
+        assert page.evaluate("!!document.activeElement.closest('main#content')"), (page.url, str(first))
+        assert_focus_drawn(page, first)
+        page.keyboard.press("Shift+Tab")  # so that the next Tab comes back to the content's first stop
+        return
+    assert first.name == "跳到正文" and first.role == "link", f"first Tab stop of {page.url} is {first}"
+    assert_focus_drawn(page, first)
+    page.keyboard.press("Enter")
+    expect(page.locator("main#content")).to_be_focused()
+
+
+def move_stage(page, label: str, *, typed: bool):
+    """From the round's page: open the next step's checklist, confirm it, back on the round's page."""
+    activate(page, f"进入「{label}」阶段…", "link")
+    expect(page.locator("#readiness")).to_be_visible()
+    skip_to_content(page)
+    if typed:  # an irreversible step: the stage's name is typed
+        tab_to_field(page, "#confirm-phrase")
+        page.keyboard.type(label)
+    elif page.locator("#confirm-proceed").count():  # gaps passed over: a tick
+        tab_to_field(page, "#confirm-proceed")
+        page.keyboard.press("Space")
+        expect(page.locator("#confirm-proceed")).to_be_checked()
+    activate(page, f"进入「{label}」阶段", "button")
+    expect(page.locator(".stagebar li.current")).to_have_text(label)
+
+
+def tab_to_field(page, selector: str, limit=TAB_LIMIT) -> Focus:
+    """Tab to the field `selector` and check it is named after its visible label."""
+    target = page.locator(selector)
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            now = focused(page)
+            label = page.evaluate(
+                "el => [...el.labels].map(l => l.innerText.replace(/\\s+/g, ' ').trim()).join(' ')",
+                target.element_handle(),
+            )
+            assert now.name and same_name(now.name, label), f"{selector} is read as {now}, labelled “{label}”"
+            assert_focus_drawn(page, now)
+            return now
+    raise AssertionError(f"Tab did not reach {selector} on {page.url}")
+
+
+def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard_alone(page):
+    city = make_city()
+    people = make_personas(city)
+    make_cadre(city.qingshan, "赵青山", titles=["党委书记"])
+    make_cadre(city.wenchang, "钱文昌", titles=["党工委书记"])
+    make_cadre(city.liuying, "孙柳营", titles=["党委书记"])
+    meeting = timezone.localdate() + dt.timedelta(days=20)
+
+    # The login page is the one address typed; from here on, only keys.
+    page.goto(page.base_url + "/login/")
+    start = focused(page)  # the login form takes the focus itself
+    assert (start.role, start.name) == ("textbox", "用户名"), start
+    assert_focus_drawn(page, start)
+    page.keyboard.type("organizer")
+    type_into(page, "密码", PASSWORD)
+    activate(page, "登录", "button")
+    assert page.url == page.base_url + "/"
+
+    skip_to_content(page)
+    activate(page, "述职评议", "link", back=True)  # the menu is above the content
+    activate(page, "新建一期", "link")
+    skip_to_content(page)
+    type_into(page, "名称*", "第一期全市乡镇（街道）党政正职述职评议会")
+    tab_to(page, "会议日期")
+    type_date(page, meeting)
+    assert page.locator("#id_meeting_date").input_value() == meeting.isoformat()
+    type_into(page, "会议地点", "市委会议中心")
+    tab_to(page, "每人发言时间（分钟）*", "spinbutton")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("1")
+    activate(page, "保存", "button")
+    review = Review.objects.get()
+    assert urlsplit(page.url).path == f"/reviews/{review.pk}/"
+
+    for unit, name in [("青山镇", "赵青山"), ("文昌街道", "钱文昌"), ("柳营乡", "孙柳营")]:
+        skip_to_content(page)
+        tab_to(page, "选择要添加的述职人", "combobox")
+        choose(page, f"{unit} {name}")
+        activate(page, "添加述职人", "button")
+        expect(page.locator("#appraisee-table")).to_contain_text(name)
+    shot(page, "keyboard-01-preparing")
+    skip_to_content(page)
+    move_stage(page, "报告提交", typed=False)
+
+    # The townships submit their reports; the organizer accepts them on the round's page.
+    for appraisee in review.appraisees.all():
+        actions.do_submit_report(
+            appraisee, people.organizer, text=f"{appraisee.cadre.name}述职报告：今年以来……"
+        )
+    page.reload()
+    skip_to_content(page)
+    tab_to(page, "全选待审核的报告", "checkbox")
+    page.keyboard.press("Space")
+    for name in ["赵青山", "钱文昌", "孙柳营"]:
+        expect(page.get_by_role("checkbox", name=f"选择{name}的报告")).to_be_checked()
+    activate(page, "通过所选报告", "button")
+    expect(page.locator("#appraisee-table .rs-accepted")).to_have_count(3)
+    skip_to_content(page)
+    move_stage(page, "会议", typed=False)
+
+    # The meeting, run from the console.
+    skip_to_content(page)
+    activate(page, "会议控制台", "link")
+    skip_to_content(page)
+    # A button the new state disables or redraws hands its focus on, never to the page's body.
+    activate(page, "开始", "button", key="Space", navigates=False)
+    expect(page.locator("[data-bind=current-name]")).to_have_text("赵青山")
+    expect(page.get_by_role("button", name="暂停")).to_be_focused()
+    activate(page, "下一位", "button", navigates=False)
+    expect(page.locator("[data-bind=current-name]")).to_have_text("钱文昌")
+    expect(page.get_by_role("button", name="下一位")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-bind=current-name]")).to_have_text("孙柳营")
+    expect(page.get_by_role("button", name="上一位")).to_be_focused()  # 下一位 is off after the last
+    assert_focus_drawn(page, focused(page))
+    activate(page, "转到第1位 赵青山", "button", navigates=False)
+    expect(page.locator("[data-bind=current-name]")).to_have_text("赵青山")
+    expect(page.locator("[data-bind=current-name]")).to_be_focused()  # the speaker now on is read out
+    assert_focus_drawn(page, focused(page))
+    shot(page, "keyboard-02-console")
+    skip_to_content(page)
+    activate(page, "第1期", "link", back=True)  # the breadcrumb above the heading
+
+    # Evaluators: one group of five, slips issued, ballots cast on their phones.
+    [group] = ballot_actions.do_save_groups(
+        review, people.organizer, [{"key": "public", "label": "群众代表", "weight": 100, "head_count": 5}]
+    )
+    slips = ballot_actions.do_issue_tokens(group, people.organizer, 5)
+    skip_to_content(page)
+    move_stage(page, "测评", typed=True)
+    keys = [ballot_actions.appraisee_key(a) for a in review.appraisees.order_by("order")]
+    criteria = [c["key"] for c in ballot_actions.form_for(review).criteria]
+    for code in slips:
+        ratings = {
+            key: dict.fromkeys(criteria, level)
+            for key, level in zip(keys, ["较好", "一般", "差"], strict=True)
+        }
+        receipt = ballot_codes.new_receipt()
+        ballot_actions.do_submit_ballot(code, ratings, receipt, ballot_codes.receipt_signature(code, receipt))
+    page.reload()
+    skip_to_content(page)
+    move_stage(page, "结果公布", typed=True)
+
+    skip_to_content(page)
+    activate(page, "测评结果", "link")
+    first = page.locator("#result-table tbody tr").first
+    expect(first).to_contain_text("赵青山")
+    expect(first).to_contain_text("80.00")  # 较好 from every evaluator
+    shot(page, "keyboard-03-results")
+    skip_to_content(page)
+    activate(page, "第1期", "link", back=True)
+
+    skip_to_content(page)
+    move_stage(page, "归档", typed=True)
+    expect(page.locator("#history tbody tr")).to_have_count(6)  # created, then five moves
+    shot(page, "keyboard-04-archived")

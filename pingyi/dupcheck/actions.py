@@ -9,11 +9,14 @@ The API other apps call (reviews, for duty reports):
     do_refresh_stale_results(seconds=None, only=None) -> int
     do_refresh_if_stale(result) -> CheckResult
     do_results_for(document_ids, refresh=…) -> {document id: CheckResult}
+
+and, around many do_index_texts calls of one import (thousands of reports), `bulk_indexing()`.
 """
 
 import hashlib
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,7 +29,7 @@ from pingyi.audit.models import register_actions
 
 from . import bulk, engine
 from .extract import ExtractError, extract_text
-from .models import CheckResult, CorpusLine, Document, Fingerprint, chunks
+from .models import CheckResult, CorpusFingerprint, CorpusLine, Document, chunks
 from .store import DatabaseStore
 
 INDEX = "dupcheck_index"
@@ -107,7 +110,7 @@ def _near_duplicate(norm_hash: str, hashes: set[int]) -> Document | None:
     same = Document.objects.corpus().indexed().filter(norm_hash=norm_hash).order_by("id").first()
     if same is not None or not hashes:
         return same
-    counts = Fingerprint.objects.counts(sorted(hashes), engine.POSTINGS_CAP, corpus=True)
+    counts = CorpusFingerprint.objects.counts(sorted(hashes), engine.POSTINGS_CAP)
     present = [h for h in hashes if counts.get(h, 0) > 0]
     if len(present) < NEAR_DUPLICATE * len(hashes):
         return None
@@ -117,7 +120,7 @@ def _near_duplicate(norm_hash: str, hashes: set[int]) -> Document | None:
     shared: Counter = Counter()
     for chunk in chunks(fetch):
         rows = (
-            Fingerprint.objects.filter(hash__in=chunk, corpus=True)
+            CorpusFingerprint.objects.filter(hash__in=chunk)
             .values("document")
             .annotate(n=Count("hash", distinct=True))
             .values_list("document", "n")
@@ -229,6 +232,15 @@ def do_index_document(
     return doc
 
 
+@contextmanager
+def bulk_indexing():
+    """Index many texts in one transaction, keying the fingerprint table once at the end
+    (`bulk.deferred_index`): for an import of thousands of reports at once, not for one document.
+    Checks wait until it is done (the table is locked on PostgreSQL, unkeyed meanwhile)."""
+    with transaction.atomic(), bulk.deferred_index():
+        yield
+
+
 def do_index_texts(
     items, *, kind: str, user=None, request=None, refresh: bool = True, refresh_seconds: float | None = None
 ) -> ImportSummary:
@@ -319,7 +331,7 @@ def do_unindex_documents(ids, *, user=None, request=None) -> int:
         docs = list(Document.objects.filter(pk__in=list(ids), indexed=True).select_for_update())
         if not docs:
             return 0
-        Fingerprint.objects.filter(document__in=docs).delete()
+        bulk.delete_documents(docs)
         CorpusLine.objects.filter(document__in=docs).delete()
         Document.objects.filter(pk__in=[d.pk for d in docs]).update(indexed=False)
         record(

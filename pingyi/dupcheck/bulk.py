@@ -1,120 +1,305 @@
 """Fingerprint rows written in bulk, straight from arrays: binary COPY on PostgreSQL, multi-row
-INSERTs on SQLite.
+INSERTs on SQLite; and the index built in bulk (`deferred_index`, `rebuild`).
 
 Indexing writes about a thousand rows per report. Per row, model instances cost more than
 everything else the indexing does, and even psycopg's text COPY or sqlite3's executemany spend
 microseconds a row in Python; here the rows never become Python objects on PostgreSQL (numpy packs
 the binary COPY format) and become one flat list of integers on SQLite. Written by table and column
-name, without the model, so that a re-fingerprinting migration uses it too.
+name, without the model, so that a re-fingerprinting migration uses it too (with the columns of its
+historical model: `Table.of`).
+
+The layout (migration 0006): a fingerprint row is (hash, document, position, author key), keyed by
+(hash, document, position), so the key is the index every check reads. On SQLite the table is a
+WITHOUT ROWID table: one B-tree, the table itself, instead of a table, its key and a hash index. On
+PostgreSQL the primary key's index carries the author key (INCLUDE), so counting and fetching
+postings read the index alone. No foreign key is declared (a check per row written); the rows of
+corpus documents are also in a small second table of the same layout, which answers "which corpus
+texts hold this hash" without a flag on every row.
 """
 
 import sqlite3
 import struct
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection as default_connection
 
+from . import engine
+
 TABLE = "dupcheck_fingerprint"
-COLUMNS = "hash, document_id, position, corpus, author_key"
+CORPUS_TABLE = "dupcheck_corpusfingerprint"
+COLUMNS = ("hash", "document_id", "position", "author_key")
+KEY = ("hash", "document_id", "position")
+# Rows are written to this table while the index is deferred on SQLite (`deferred_index`).
+LOAD_TABLE = "dupcheck_fingerprint_load"
 
 # PostgreSQL's binary COPY: a header, then per row the field count and each field as its length and
-# big-endian value (bigint, bigint, integer, boolean, integer: the table's types), then -1.
+# big-endian value, then -1. The types of the columns any layout of the table had.
 _PG_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
 _PG_TRAILER = struct.pack("!h", -1)
-_PG_ROW = np.dtype(
-    [("fields", ">i2"),
-     ("hash_len", ">i4"), ("hash", ">i8"),
-     ("document_len", ">i4"), ("document", ">i8"),
-     ("position_len", ">i4"), ("position", ">i4"),
-     ("corpus_len", ">i4"), ("corpus", "u1"),
-     ("author_len", ">i4"), ("author", ">i4")]
-)  # fmt: skip
+_PG_TYPES = {"hash": ">i8", "document_id": ">i8", "position": ">i4", "corpus": "u1", "author_key": ">i4"}
 
-# While SQLite writes a batch, its page cache may grow to this (KiB): the hash index takes rows all
-# over its pages, and with the default 2 MB cache each page is read and written many times a batch.
+# While SQLite writes a batch, its page cache may grow to this (KiB): a batch's rows go into a
+# B-tree keyed by hash, all over its pages, and with the default 2 MB cache each page is read and
+# written many times a batch.
 SQLITE_WRITE_CACHE_KIB = 512 * 1024
 
 
-class Rows:
-    """Fingerprint rows gathered document by document, then written at once (`insert_fingerprints`)."""
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...] = COLUMNS
 
-    def __init__(self):
-        self.columns: tuple[list, list, list, list, list] = ([], [], [], [], [])
+    @classmethod
+    def of(cls, model) -> "Table":
+        """The table of a (historical) fingerprint model, with the columns it has."""
+        return cls(model._meta.db_table, tuple(f.column for f in model._meta.concrete_fields))
+
+
+MAIN = Table(TABLE)
+CORPUS = Table(CORPUS_TABLE)
+
+
+def create_sql(vendor: str, table: str) -> str:
+    if vendor == "postgresql":
+        return (
+            f'CREATE TABLE "{table}" ("hash" bigint NOT NULL, "document_id" bigint NOT NULL, '
+            f'"position" integer NOT NULL, "author_key" integer NOT NULL, '
+            f'CONSTRAINT "{table}_pkey" PRIMARY KEY ("hash", "document_id", "position") INCLUDE ("author_key"))'
+        )
+    return (
+        f'CREATE TABLE "{table}" ("hash" integer NOT NULL, "document_id" integer NOT NULL, '
+        f'"position" integer NOT NULL, "author_key" integer NOT NULL, '
+        f'PRIMARY KEY ("hash", "document_id", "position")) WITHOUT ROWID'
+    )
+
+
+class Rows:
+    """Fingerprint rows gathered document by document, then written at once (`insert_fingerprints`).
+
+    Every document's rows go to `main`; a corpus document's also to `corpus` (None: a layout
+    without the corpus table, as a historical migration has it).
+    """
+
+    def __init__(self, main: Table = MAIN, corpus: Table | None = CORPUS):
+        self.main, self.corpus = main, corpus
+        self._parts: list[tuple[np.ndarray, int, np.ndarray, bool, int]] = []
 
     def add(
         self, document_id: int, hashes: np.ndarray, positions: np.ndarray, *, corpus: bool, author_key: int
     ):
-        n = len(hashes)
-        for column, values in zip(
-            self.columns,
-            (hashes, np.full(n, document_id), positions, np.full(n, corpus), np.full(n, author_key)),
-            strict=True,
-        ):
-            column.append(values)
+        self._parts.append((hashes, document_id, positions, corpus, author_key))
+
+    def __len__(self):
+        return sum(len(p[0]) for p in self._parts)
 
     def write(self, connection=None) -> int:
-        if not self.columns[0]:
+        if not self._parts:
             return 0
-        written = insert_fingerprints(
-            *(np.concatenate(column) for column in self.columns), connection=connection
-        )
-        self.columns = ([], [], [], [], [])
+        written = _write(connection, self.main, self._parts)
+        if self.corpus is not None:
+            _write(connection, self.corpus, [p for p in self._parts if p[3]])
+        self._parts = []
         return written
 
 
-def insert_fingerprints(hashes, documents, positions, corpus, authors, *, connection=None) -> int:
+def _write(connection, table: Table, parts) -> int:
+    if not parts:
+        return 0
+    sizes = [len(p[0]) for p in parts]
+    return insert_fingerprints(
+        np.concatenate([p[0] for p in parts]),
+        np.repeat([p[1] for p in parts], sizes),
+        np.concatenate([p[2] for p in parts]),
+        np.repeat([p[3] for p in parts], sizes),
+        np.repeat([p[4] for p in parts], sizes),
+        connection=connection,
+        table=table,
+    )
+
+
+def insert_fingerprints(hashes, documents, positions, corpus, authors, *, connection=None, table=MAIN) -> int:
     """Insert fingerprint rows given as columns (array-likes of equal length); returns the count.
 
-    Rows go in sorted by hash (then document and position), so they reach the hash index in order.
+    Rows go in sorted by their key (hash, document, position), so they reach the B-tree in order.
+    Only the columns `table` has are written (`corpus` is a column of the layout before 0006 only).
     """
     connection = connection or default_connection
-    hashes = np.asarray(hashes, dtype=np.int64)
-    documents = np.asarray(documents, dtype=np.int64)
-    positions = np.asarray(positions, dtype=np.int64)
-    order = np.lexsort((positions, documents, hashes))
-    columns = [hashes[order], documents[order], positions[order]]
-    columns += [np.asarray(corpus, dtype=bool)[order], np.asarray(authors, dtype=np.int64)[order]]
-    if not len(order):
+    values = {
+        "hash": np.asarray(hashes, dtype=np.int64),
+        "document_id": np.asarray(documents, dtype=np.int64),
+        "position": np.asarray(positions, dtype=np.int64),
+        "corpus": np.asarray(corpus, dtype=bool),
+        "author_key": np.asarray(authors, dtype=np.int64),
+    }
+    if not len(values["hash"]):
         return 0
-    table = connection.ops.quote_name(TABLE)
+    order = np.lexsort((values["position"], values["document_id"], values["hash"]))
+    columns = [values[c][order] for c in table.columns]
+    name = table.name
+    if connection.vendor != "postgresql" and table.name == TABLE and _loading(connection):
+        name = LOAD_TABLE
     if connection.vendor == "postgresql":
-        _copy_binary(connection, table, columns)
+        _copy_binary(connection, connection.ops.quote_name(name), table.columns, columns)
     else:
-        _insert_sqlite(connection, table, columns)
+        _insert_sqlite(connection, connection.ops.quote_name(name), table.columns, columns)
     return len(order)
 
 
-def _copy_binary(connection, table, columns) -> None:
-    rows = np.empty(len(columns[0]), dtype=_PG_ROW)
-    rows["fields"] = 5
-    for name, size, values in zip(
-        ("hash", "document", "position", "corpus", "author"), (8, 8, 4, 1, 4), columns, strict=True
-    ):
-        rows[f"{name}_len"] = size
+def _copy_binary(connection, table, names, columns) -> None:
+    dtype = [("fields", ">i2")]
+    for name in names:
+        dtype += [(f"{name}_len", ">i4"), (name, _PG_TYPES[name])]
+    rows = np.empty(len(columns[0]), dtype=np.dtype(dtype))
+    rows["fields"] = len(names)
+    for name, values in zip(names, columns, strict=True):
+        rows[f"{name}_len"] = np.dtype(_PG_TYPES[name]).itemsize
         rows[name] = values
     with (
         connection.cursor() as cursor,
-        cursor.cursor.copy(f"COPY {table} ({COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
         copy.write(_PG_HEADER + rows.tobytes() + _PG_TRAILER)
 
 
-def _insert_sqlite(connection, table, columns) -> None:
+def _insert_sqlite(connection, table, names, columns) -> None:
     connection.ensure_connection()
     raw = connection.connection
+    width = len(names)
     # As many rows a statement as SQLite binds parameters (32,766 since 3.32): a few statements a
     # batch, each binding a flat list, which costs a third of executemany's row-by-row binding.
-    per = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 5
+    per = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
     flat = np.column_stack([c.astype(np.int64) for c in columns]).ravel().tolist()
-    rows = len(flat) // 5
-    statement = f"INSERT INTO {table} ({COLUMNS}) VALUES " + ",".join(["(?,?,?,?,?)"] * min(per, rows))
+    rows = len(flat) // width
+    head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
+    one = "(" + ",".join("?" * width) + ")"
+    statement = head + ",".join([one] * min(per, rows))
     (cache,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
     try:
         for start in range(0, rows, per):
             n = min(per, rows - start)
             if n < per and n != rows:
-                statement = f"INSERT INTO {table} ({COLUMNS}) VALUES " + ",".join(["(?,?,?,?,?)"] * n)
-            raw.execute(statement, flat[5 * start : 5 * (start + n)])
+                statement = head + ",".join([one] * n)
+            raw.execute(statement, flat[width * start : width * (start + n)])
     finally:
         raw.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+# ------------------------------------------------------------------------------------------------
+# Building the index in bulk
+# ------------------------------------------------------------------------------------------------
+
+
+def _loading(connection) -> bool:
+    return getattr(connection, "_dupcheck_loading", False)
+
+
+@contextmanager
+def deferred_index(connection=None):
+    """Write many documents' fingerprint rows first and key them once, at the end.
+
+    For a corpus rebuild (the re-indexing migration, `manage.py dupcheck_reindex`) and imports of
+    many reports at once (the bench), never for one document: a batch written into a keyed table
+    touches pages all over its B-tree, every batch again, while a table filled unkeyed and keyed
+    once is sorted once. PostgreSQL: the primary key is dropped and added again (a sorted build).
+    SQLite, whose table is its key: rows go to an unkeyed load table and into the table sorted at
+    the end. Must run inside a transaction (so that a failure leaves the table as it was, keyed);
+    meanwhile the main table answers no check (the corpus table stays keyed).
+    """
+    connection = connection or default_connection
+    if not connection.in_atomic_block:
+        raise RuntimeError("deferred_index must run inside transaction.atomic()")
+    if _loading(connection):
+        yield
+        return
+    table = connection.ops.quote_name(TABLE)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{TABLE}_pkey"')
+        else:
+            cursor.execute(
+                f'CREATE TABLE "{LOAD_TABLE}" ("hash" integer, "document_id" integer, '
+                f'"position" integer, "author_key" integer)'
+            )
+    connection._dupcheck_loading = True
+    try:
+        yield
+    finally:
+        connection._dupcheck_loading = False
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The sort of a province's rows in memory (several hundred MB), not in temporary files.
+            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+            cursor.execute(
+                f'ALTER TABLE {table} ADD CONSTRAINT "{TABLE}_pkey" '
+                f'PRIMARY KEY ("hash", "document_id", "position") INCLUDE ("author_key")'
+            )
+        else:
+            raw = connection.connection
+            (cache,) = raw.execute("PRAGMA cache_size").fetchone()
+            raw.execute(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
+            try:
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} "
+                    f'FROM "{LOAD_TABLE}" ORDER BY {", ".join(KEY)}'
+                )
+                cursor.execute(f'DROP TABLE "{LOAD_TABLE}"')
+            finally:
+                raw.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+def rebuild(
+    documents, *, connection=None, corpus_kinds=("corpus_template", "corpus_policy", "corpus_form")
+) -> int:
+    """Fingerprint every document again from its stored normalised text and write the index anew.
+
+    `documents`: (id, kind, author, norm) of the indexed documents, in any order, streamed (a
+    province's reports need not be in memory at once). Returns the rows written.
+    """
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        for table in (TABLE, CORPUS_TABLE):
+            verb = "TRUNCATE" if connection.vendor == "postgresql" else "DELETE FROM"
+            cursor.execute(f"{verb} {connection.ops.quote_name(table)}")
+    written = 0
+    with deferred_index(connection):
+        rows = Rows()
+        for pk, kind, author, norm in documents:
+            hashes, positions = engine.fingerprint_arrays(norm)
+            rows.add(pk, hashes, positions, corpus=kind in corpus_kinds, author_key=engine.author_key(author))
+            if len(rows) >= 500_000:
+                written += rows.write(connection)
+        written += rows.write(connection)
+    return written
+
+
+def delete_documents(docs, *, connection=None) -> int:
+    """Delete the fingerprint rows of these documents (with `pk`, `norm`, `is_corpus`).
+
+    The table is keyed by hash: a document's rows are found by its fingerprints, which its stored
+    normalised text gives back exactly (as `store.DatabaseStore` relies on too). Should a document
+    have fewer rows there than that (written by another scheme), they are found by a full scan.
+    """
+    connection = connection or default_connection
+    deleted = 0
+    with connection.cursor() as cursor:
+        for doc in docs:
+            hashes, _ = engine.fingerprint_arrays(doc.norm)
+            distinct = sorted(set(hashes.tolist()))
+            for table in (TABLE, CORPUS_TABLE) if doc.is_corpus else (TABLE,):
+                quoted, found = connection.ops.quote_name(table), 0
+                for i in range(0, len(distinct), 500):
+                    chunk = distinct[i : i + 500]
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cursor.execute(
+                        f"DELETE FROM {quoted} WHERE document_id = %s AND hash IN ({marks})", [doc.pk, *chunk]
+                    )
+                    found += cursor.rowcount
+                if found != len(hashes):
+                    cursor.execute(f"DELETE FROM {quoted} WHERE document_id = %s", [doc.pk])
+                    found += cursor.rowcount
+                if table == TABLE:
+                    deleted += found
+    return deleted

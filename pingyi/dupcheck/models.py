@@ -113,46 +113,46 @@ class Document(models.Model):
 
 class FingerprintQuerySet(models.QuerySet):
     def add_rows(self, rows):
-        """Insert (hash, document id, position, corpus, author key) rows (see `bulk.insert_fingerprints`)."""
+        """Insert (hash, document id, position, author key) rows into this model's table."""
         rows = list(rows)
-        bulk.insert_fingerprints(*(zip(*rows, strict=True) if rows else [()] * 5))
+        hashes, documents, positions, authors = zip(*rows, strict=True) if rows else [()] * 4
+        bulk.insert_fingerprints(
+            hashes, documents, positions, [False] * len(rows), authors, table=bulk.Table.of(self.model)
+        )
 
-    def counts(self, hashes, cap: int, corpus: bool = False) -> dict[int, int]:
-        """hash → its postings (corpus postings only, if `corpus`), counted only up to cap + 1.
+    def counts(self, hashes, cap: int) -> dict[int, int]:
+        """hash → its postings in this table, counted only up to cap + 1.
 
         Counting stops at the cap, so a set phrase held by every report costs no more than a rare
-        one: one index probe reading at most cap + 1 entries per hash (a correlated subquery with
-        LIMIT, which SQLite and PostgreSQL both run that way).
+        one: one probe of the key (hash, document, position) reading at most cap + 1 entries per
+        hash (a correlated subquery with LIMIT, which SQLite and PostgreSQL both run that way).
         """
-        table = connection.ops.quote_name(Fingerprint._meta.db_table)
-        where = "f.hash = q.h AND f.corpus" if corpus else "f.hash = q.h"
+        table = connection.ops.quote_name(self.model._meta.db_table)
         out = {}
         for chunk in chunks(hashes, 500):
             values, params = _hash_list(chunk)
             sql = (
                 f"WITH q(h) AS ({values}) SELECT q.h, "
-                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} f WHERE {where} LIMIT %s) a) FROM q"
+                f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} f WHERE f.hash = q.h LIMIT %s) a) FROM q"
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*params, cap + 1])
                 out.update(cursor.fetchall())
         return out
 
-    def postings(self, hashes, *, corpus: bool = False, exclude=None) -> list[tuple[int, int, int, int]]:
-        """(hash, document id, position, author key) of every posting of `hashes`, from the index
-        alone (plain SQL: thousands of rows per check, where the ORM's per-row work would cost more
-        than the query)."""
-        table = connection.ops.quote_name(Fingerprint._meta.db_table)
+    def postings(self, hashes, *, exclude=None) -> list[tuple[int, int, int, int]]:
+        """(hash, document id, position, author key) of every posting of `hashes`, from the key alone
+        (plain SQL: thousands of rows per check, where the ORM's per-row work would cost more than
+        the query)."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
         rows = []
         for chunk in chunks(hashes):
             if connection.vendor == "postgresql":
                 match, params = "f.hash = ANY(%s::bigint[])", [_int_array(chunk)]
             else:
                 match, params = f"f.hash IN ({', '.join(['%s'] * len(chunk))})", list(chunk)
-            sql = (
-                f"SELECT f.hash, f.document_id, f.position, f.author_key FROM {table} f WHERE {match}"
-                + (" AND f.corpus" if corpus else "")
-                + (" AND f.document_id <> %s" if exclude is not None else "")
+            sql = f"SELECT f.hash, f.document_id, f.position, f.author_key FROM {table} f WHERE {match}" + (
+                " AND f.document_id <> %s" if exclude is not None else ""
             )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [*params, *([exclude] if exclude is not None else [])])
@@ -174,28 +174,48 @@ def _int_array(values) -> str:
 
 
 class Fingerprint(models.Model):
-    """One winnowed k-gram hash of an indexed document, at its position in the normalised text."""
+    """One winnowed k-gram hash of an indexed document, at its position in the normalised text.
 
-    # (document, position) is the key: no id column, and its index doubles as the document's.
-    pk = models.CompositePrimaryKey("document", "position")
+    Keyed by (hash, document, position): the key is the index a check reads (on SQLite a WITHOUT
+    ROWID table, the table itself; on PostgreSQL the key's index includes the author key). The
+    table is created by migration 0006, not from this model (see `bulk`); a later change of it
+    must be written the same way, or SQLite's table would become an ordinary one again.
+    """
+
+    pk = models.CompositePrimaryKey("hash", "document", "position")
     hash = models.BigIntegerField()
+    # No foreign key in the database: it would be checked for every row written, and the key is
+    # not by document. A document's rows are deleted through its fingerprints (bulk.delete_documents).
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="fingerprints", db_index=False
+        Document, on_delete=models.CASCADE, related_name="fingerprints", db_index=False, db_constraint=False
     )
-    position = models.PositiveIntegerField()
-    # Copied from the document: which corpus documents hold a hash, and how many different authors
-    # (engine.author_key) hold it, are then read from the index alone, without visiting the table.
-    corpus = models.BooleanField(default=False)
+    position = models.IntegerField()
+    # Copied from the document (engine.author_key): how many different authors hold a hash is
+    # then read from the key's index alone, without visiting the documents.
     author_key = models.IntegerField(default=0)
 
     objects = FingerprintQuerySet.as_manager()
 
-    class Meta:
-        indexes = [
-            # Covering: counting and fetching postings never reads the table itself.
-            models.Index(fields=["hash", "document", "position", "author_key"], name="dupcheck_fp_hash"),
-            models.Index(fields=["hash"], condition=models.Q(corpus=True), name="dupcheck_fp_corpus_hash"),
-        ]
+    def __str__(self):
+        return f"{self.document_id}@{self.position}: {self.hash}"
+
+
+class CorpusFingerprint(models.Model):
+    """The fingerprints of the corpus documents (范文, 政策文件, 述职报告模板) again, in their own table.
+
+    Which corpus texts hold a hash that thousands of reports hold too is then one probe of a small
+    table, where a flag on every row of `Fingerprint` would need a second index over all of them.
+    """
+
+    pk = models.CompositePrimaryKey("hash", "document", "position")
+    hash = models.BigIntegerField()
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    position = models.IntegerField()
+    author_key = models.IntegerField(default=0)
+
+    objects = FingerprintQuerySet.as_manager()
 
     def __str__(self):
         return f"{self.document_id}@{self.position}: {self.hash}"

@@ -3,7 +3,7 @@
 from collections import Counter
 
 from . import engine
-from .models import CorpusLine, Document, Fingerprint
+from .models import CorpusFingerprint, CorpusLine, Document, Fingerprint
 
 
 class DatabaseStore:
@@ -36,14 +36,14 @@ class DatabaseStore:
         corpus = {}
         if frequent and Document.objects.corpus().indexed().exists():
             own_corpus = own if self.exclude is not None and self.exclude.is_corpus else Counter()
-            found = Fingerprint.objects.counts(frequent, cap + extra, corpus=True)
+            found = CorpusFingerprint.objects.counts(frequent, cap + extra)
             corpus = {h: max(found.get(h, 0) - own_corpus.get(h, 0), 0) for h in frequent}
         return {h: (n, corpus.get(h, 0)) for h, n in out.items()}
 
     def postings(self, hashes: list[int], corpus_hashes: list[int]) -> list[engine.Posting]:
         exclude = self.exclude.pk if self.exclude is not None else None
-        return Fingerprint.objects.postings(hashes, exclude=exclude) + Fingerprint.objects.postings(
-            corpus_hashes, corpus=True, exclude=exclude
+        return Fingerprint.objects.postings(hashes, exclude=exclude) + CorpusFingerprint.objects.postings(
+            corpus_hashes, exclude=exclude
         )
 
     def sources(self, keys: list, spans: dict | None = None) -> dict[object, engine.Source]:

@@ -8,7 +8,7 @@ from django.apps import apps
 
 from pingyi.audit.models import AuditEvent
 from pingyi.dupcheck import actions, bulk, engine
-from pingyi.dupcheck.models import CheckResult, CorpusLine, Document, Fingerprint
+from pingyi.dupcheck.models import CheckResult, CorpusFingerprint, CorpusLine, Document, Fingerprint
 
 from .test_engine import random_text
 
@@ -70,14 +70,17 @@ def test_texts_indexed_together_are_written_row_for_row_in_bulk():
     )
     summary.added.append(actions.do_index_document(title="政策", text=policy, kind="policy", author="市委"))
     expected = sorted(
-        (h, doc.pk, pos, doc.is_corpus, engine.author_key(doc.author))
+        (h, doc.pk, pos, engine.author_key(doc.author))
         for doc in summary.added
         for h, pos in engine.fingerprints(engine.normalise(doc.text))
     )
     assert len(expected) > 7_000
-    stored = Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key")
+    stored = Fingerprint.objects.values_list("hash", "document", "position", "author_key")
     assert sorted(stored) == expected
-    assert Fingerprint._meta.db_table == bulk.TABLE
+    # The corpus text's rows again in the corpus table, the reports' not.
+    corpus = CorpusFingerprint.objects.values_list("hash", "document", "position", "author_key")
+    assert sorted(corpus) == [row for row in expected if row[1] == summary.added[-1].pk]
+    assert (Fingerprint._meta.db_table, CorpusFingerprint._meta.db_table) == (bulk.TABLE, bulk.CORPUS_TABLE)
 
 
 def test_ad_hoc_checks_are_kept_for_viewing_but_never_matched_later():
@@ -146,6 +149,7 @@ def test_a_template_removed_from_the_corpus_is_no_longer_a_source():
     result.refresh_from_db()
     assert result.metrics["total_copy_ratio"] == 0.0 and result.passages == []
     assert not Fingerprint.objects.filter(document=corpus).exists()
+    assert not CorpusFingerprint.objects.filter(document=corpus).exists()
     assert AuditEvent.objects.filter(action="dupcheck_unindex", target=f"document:{corpus.pk}").exists()
     with pytest.raises(actions.DupcheckError, match="已不在范文库中"):
         actions.do_remove_from_corpus(corpus)
@@ -272,19 +276,14 @@ def test_the_refingerprint_migration_makes_an_older_index_findable_again():
     a, b = texts(21, 2)
     source = index_report(a, "青山镇", "青山镇述职报告")
     policy = actions.do_index_document(title="政策文件", text=b, kind="policy", author="市委")
-    expected = sorted(Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key"))
+    expected = sorted(Fingerprint.objects.values_list("hash", "document", "position", "author_key"))
     # An index written by an earlier fingerprint scheme: nothing of it meets a new text's fingerprints.
     Fingerprint.objects.all().delete()
-    Fingerprint.objects.add_rows(
-        [(h + 1, source.pk, pos, False, 0) for h, pos in engine.fingerprints(source.norm)]
-    )
+    Fingerprint.objects.add_rows([(h + 1, source.pk, pos, 0) for h, pos in engine.fingerprints(source.norm)])
     assert actions.do_check_text(title="新报告", text=a[:120]).metrics["total_copy_ratio"] == 0
 
     migration = importlib.import_module("pingyi.dupcheck.migrations.0003_refingerprint")
     migration.refingerprint(apps, None)
-    assert (
-        sorted(Fingerprint.objects.values_list("hash", "document", "position", "corpus", "author_key"))
-        == expected
-    )
+    assert sorted(Fingerprint.objects.values_list("hash", "document", "position", "author_key")) == expected
     assert Document.objects.get(pk=policy.pk).fingerprint_count == len({h for h, _ in engine.fingerprints(b)})
     assert actions.do_check_text(title="新报告", text=a[:120]).metrics["total_copy_ratio"] == 1.0

@@ -1,4 +1,5 @@
-"""The JSON API (/api/v1/…, OpenAPI at /api/docs): session auth for the browser, tokens for scripts."""
+"""The JSON API (/api/v1/…, OpenAPI at /api/openapi.json, read at /api/docs): session auth for the
+browser, tokens for scripts."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import DataError
@@ -74,7 +75,7 @@ api = PingyiAPI(
     title="Pingyi 评议 API",
     version="1",
     description="单位、干部、队伍结构统计和报告查重接口。权限与网页一致：只返回当前用户可查看范围内的数据。",
-    docs_url="/docs",
+    docs_url=None,  # /api/docs is our own page (pingyi/apidocs.py), not Ninja's Swagger UI
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
 )

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from .api import api
+from .apidocs import api_docs
 
 urlpatterns = [
     # First: the phone ballot (/v/) is the busiest address during a meeting, and patterns are tried in order.
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("pingyi.dupcheck.urls")),
     path("", include("pingyi.indicators.urls")),
     path("", include("pingyi.reviews.urls")),
+    # Our own reference page in place of Ninja's Swagger UI (see apidocs.py); public, like the schema.
+    path("api/docs", api_docs, name="api_docs"),
     path("api/", api.urls),
 ]
 

@@ -19,16 +19,9 @@ fixture to every context a test opens):
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# Pages drawn by third-party code that the project does not render, each with the reason. Kept
-# short on purpose: a page of ours never goes here.
-NOT_OURS = {
-    "/api/docs": "Swagger UI (django-ninja's bundled API explorer for developers): its own colours "
-    "and nested buttons; the API it documents is tested in pingyi/*/tests/test_api*.py",
-}
 
 _source = None
 
@@ -123,8 +116,6 @@ class Watch:
         self._seen = set()
 
     def add(self, report: Report):
-        if urlsplit(report.url).path in NOT_OURS:
-            return
         self.checked.append(report.url)
         # The same page met again (the final check, a reload) is listed once.
         key = (report.url, json.dumps(report.violations, sort_keys=True))

@@ -38,6 +38,7 @@ CITY_READ = "city_read"
 ROUTES = {
     "login": (PUBLIC, None), "logout": (PUBLIC, None), "vote": (PUBLIC, None), "text_size": (PUBLIC, None),
     "ballot_receipts": (PUBLIC, "number"), "ballot_record": (PUBLIC, "number"),
+    "api_docs": (PUBLIC, None),  # the API reference, public like /api/openapi.json
     # Anyone logged in, nothing of a unit in the address (lists are filtered by scope).
     "home": (READ, None), "account": (READ, None), "unit_tree": (READ, None), "cadre_list": (READ, None),
     "cadre_export": (READ, None), "cadre_export_lrmx": (READ, None), "roster_template": (READ, None), "stats": (READ, None),

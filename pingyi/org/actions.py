@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from pingyi.audit.actions import record
 from pingyi.audit.models import Action
-from pingyi.lib import bounded, bulk, staging, yearmonth
+from pingyi.lib import bounded, bulk, gcpause, staging, yearmonth
 from pingyi.lib.xlsx import WorkbookError
 
 from . import readers
@@ -145,6 +145,7 @@ def _move_subtree(old_path: str, new_path: str, units: dict[str, Unit]):
         units[unit.code] = unit
 
 
+@gcpause.paused()
 def _apply_cadres(plan: RosterPlan, units: dict[str, Unit]):
     new_ops = [op for op in plan.cadres if op.status == NEW]
     created = _create_cadres(new_ops, units)

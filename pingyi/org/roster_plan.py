@@ -10,7 +10,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pingyi.lib import yearmonth
+from pingyi.lib import gcpause, yearmonth
 from pingyi.lib.xlsx import CellProblem
 
 from . import unitnames
@@ -253,6 +253,7 @@ class _UnitIndex:
         return code, titles, ""
 
 
+@gcpause.paused()
 def plan_roster(parsed: ParsedRoster, scope: Unit | None) -> RosterPlan:
     """`scope` is the unit whose subtree the user may change; None means everything."""
     plan = RosterPlan(problems=list(parsed.problems))

@@ -15,6 +15,7 @@ Pure: no database. The organizer may correct how columns were placed
 
 from __future__ import annotations
 
+from pingyi.lib import gcpause
 from pingyi.lib import grid as grids
 from pingyi.lib.xlsx import WorkbookError, sheet_names
 
@@ -49,6 +50,7 @@ def _extract_sheet(name: str) -> str:
     return next((s for s in extract.SHEETS if s == wanted), name)
 
 
+@gcpause.paused()
 def read_any(data: bytes, max_bytes: int, overrides: dict | None = None) -> ParsedRoster:
     """Raises WorkbookError for a file that is no roster in any layout we know."""
     overrides = overrides or {}

@@ -11,7 +11,6 @@ units themselves come from our registry, so it is not read.
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import re
 from collections import defaultdict
 
@@ -45,33 +44,54 @@ REQUIRED = {
 }
 
 
+_YEAR = re.compile(r"^\s*(\d{4})")
+
+
 def is_extract(book: Book) -> bool:
     return book.sheet(PERSON) is not None
 
 
-def _sheet_rows(grid: Grid, mapping: SheetMapping, problems: list, flagged: set):
+def _sheet_rows(grid: Grid, mapping: SheetMapping, problems: list, flagged: set) -> list[tuple[int, dict]]:
+    """(Excel row number, placed column -> value) of every row holding anything in a placed column,
+    or an unreadable cell there (reported here, once)."""
     positions = list(mapping.positions().items())
     if not positions:
-        return
+        return []
     names = [column for column, _ in positions]
-    # Tens of thousands of rows: the cells are taken in C (itemgetter), short rows padded.
-    width = max(col for _, col in positions) + 1
-    take = operator.itemgetter(*(col for _, col in positions))
-    unreadable = grid.too_long or grid.errors
-    for number, row in enumerate(grid.rows[mapping.header_last :], start=mapping.header_last + 1):
-        if len(row) < width:
-            row = row + [None] * (width - len(row))
-        values = take(row) if len(names) > 1 else (row[positions[0][1]],)
-        cells = dict(zip(names, values, strict=True))
-        if unreadable:
-            for column, col in positions:
-                if (reason := cell_problem(grid, number - 1, col)) is not None:
-                    problems.append(CellProblem(grid.name, number, column, reason))
-                    flagged.add((grid.name, number, column))
-        if values.count(None) < len(values) or (
-            unreadable and any((grid.name, number, column) in flagged for column, _ in positions)
-        ):
-            yield number, cells
+    first = mapping.header_last
+    body = grid.rows[first:]
+    # Tens of thousands of rows: taken a column at a time (one comprehension each, short rows
+    # padded) and put together a row at a time by zip, in C.
+    columns = [[row[col] if col < len(row) else None for row in body] for _, col in positions]
+    unreadable = _unreadable(grid, first, positions, problems, flagged)
+    width = len(names)
+    return [
+        (first + 1 + i, dict(zip(names, values, strict=True)))
+        for i, values in enumerate(zip(*columns, strict=True))
+        if values.count(None) < width or i in unreadable
+    ]
+
+
+def _unreadable(grid: Grid, first: int, positions: list, problems: list, flagged: set) -> set[int]:
+    """Report the placed cells below the header that could not be read (too long, an error value),
+    row by row in the order of the columns; return their rows (0-based, counted from `first`)."""
+    if not grid.too_long and not grid.errors:
+        return set()
+    order = {col: k for k, (_, col) in enumerate(positions)}
+    cells = sorted(
+        {
+            (r, order[c], c)
+            for r, c in (*grid.too_long, *grid.errors)
+            if first <= r < len(grid.rows) and c in order
+        }
+    )
+    rows = set()
+    for r, k, col in cells:
+        column = positions[k][0]
+        problems.append(CellProblem(grid.name, r + 1, column, cell_problem(grid, r, col)))
+        flagged.add((grid.name, r + 1, column))
+        rows.add(r - first)
+    return rows
 
 
 def _key(cells: dict):
@@ -109,9 +129,9 @@ def read_extract(book: Book, overrides: dict, problems: list, mappings: list) ->
     people = {}
     person_grid, person_mapping = grids[PERSON]
     flagged: set = set()  # cells already refused (an error value, too long): one message each
-    person_rows = list(_sheet_rows(person_grid, person_mapping, problems, flagged))
-    for number, cells in person_rows:
-        key = _key(cells)
+    person_rows = _sheet_rows(person_grid, person_mapping, problems, flagged)
+    person_keys = [_key(cells) for _, cells in person_rows]
+    for (number, _cells), key in zip(person_rows, person_keys, strict=True):
         if key in people:
             problems.append(CellProblem(person_grid.name, number, "身份证号", f"与第{people[key]}行是同一人"))
         else:
@@ -131,16 +151,18 @@ def read_extract(book: Book, overrides: dict, problems: list, mappings: list) ->
             by_sheet[sheet][key].append((number, cells))
     names = {sheet: grids[sheet][0].name for sheet in grids}
     rows = []
-    for number, cells in person_rows:
-        key = _key(cells)
-        if people.get(key) != number:
+    this_month = yearmonth.month_start(dt.date.today())
+    for (number, cells), key in zip(person_rows, person_keys, strict=True):
+        if people[key] != number:
             continue
         related = {s: by_sheet[s][key] for s in SHEETS[1:]}
-        rows.append(_person(names, number, cells, related, problems, flagged))
+        rows.append(_person(names, number, cells, related, problems, flagged, this_month))
     return rows
 
 
-def _person(names: dict, number: int, cells: dict, related: dict, problems: list, flagged: set) -> CadreRow:
+def _person(
+    names: dict, number: int, cells: dict, related: dict, problems: list, flagged: set, this_month: dt.date
+) -> CadreRow:
     person = names[PERSON]
     cells = dict(cells)
     where = {}
@@ -197,13 +219,15 @@ def _person(names: dict, number: int, cells: dict, related: dict, problems: list
         row.unit_alternatives = organs[1:]
         row.unit_where = where.get("单位", (person, number, "任职机构名称"))
     if POSTS in names:
-        row.former_posts = _former_posts(names[POSTS], related[POSTS], _Unflagged(problems, flagged))
+        row.former_posts = _former_posts(
+            names[POSTS], related[POSTS], _Unflagged(problems, flagged), this_month
+        )
     if APPRAISALS in names:
         problems = _Unflagged(problems, flagged)
         row.assessments = []
         seen = {}
         for n, c in related[APPRAISALS]:
-            year = re.match(r"^\s*(\d{4})", str(c.get("考核年度") or ""))
+            year = _YEAR.match(str(c.get("考核年度") or ""))
             result = str(c.get("考核结论") or "").strip()
             if not year:
                 problems.append(CellProblem(names[APPRAISALS], n, "考核年度", "应为四位年份，例如 2023"))
@@ -239,11 +263,10 @@ def _is_former(cells: dict) -> bool:
     return status == "已免" or (not status and bool(cells.get("免职时间")))
 
 
-def _former_posts(sheet: str, rows: list, problems: list) -> list[FormerPost]:
+def _former_posts(sheet: str, rows: list, problems: list, this_month: dt.date) -> list[FormerPost]:
     """The 已免 rows (or those with a 免职时间 and no 状态) as ended posts. A row without its
     免职时间 is left out: an end month would be a guess, and the 简历 keeps the career."""
     result = []
-    this_month = yearmonth.month_start(dt.date.today())
     for n, c in rows:
         if not _is_former(c) or c.get("免职时间") in (None, ""):
             continue

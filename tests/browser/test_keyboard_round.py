@@ -8,12 +8,16 @@ test_ballot_accessibility.py).
 """
 
 import datetime as dt
+import io
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from pingyi.ballots import actions as ballot_actions
 from pingyi.ballots import codes as ballot_codes
@@ -25,6 +29,7 @@ from .conftest import shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TAB_LIMIT = 90
+CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
 
 
 @dataclass
@@ -159,14 +164,22 @@ def skip_to_content(page):
     expect(page.locator("main#content")).to_be_focused()
 
 
-def move_stage(page, label: str, *, typed: bool):
-    """From the round's page: open the next step's checklist, confirm it, back on the round's page."""
+def move_stage(page, label: str, *, typed: bool, slip=False):
+    """From the round's page: open the next step's checklist, confirm it, back on the round's page.
+    With `slip`, the stage's name is first typed short: the step is refused and focus is on the field."""
     activate(page, f"进入「{label}」阶段…", "link")
     expect(page.locator("#readiness")).to_be_visible()
     skip_to_content(page)
     if typed:  # an irreversible step: the stage's name is typed
         tab_to_field(page, "#confirm-phrase")
-        page.keyboard.type(label)
+        if slip:
+            page.keyboard.type(label[:-1])
+            tab_to(page, f"进入「{label}」阶段", "button")
+            page.keyboard.press("Enter")
+            expect(page.locator("#confirm-phrase")).to_be_focused()
+            assert urlsplit(page.url).path.endswith("/stage/"), page.url
+            page.keyboard.press("End")
+        page.keyboard.type(label[-1] if slip else label)
     elif page.locator("#confirm-proceed").count():  # gaps passed over: a tick
         tab_to_field(page, "#confirm-proceed")
         page.keyboard.press("Space")
@@ -275,13 +288,37 @@ def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard
     skip_to_content(page)
     activate(page, "第1期", "link", back=True)  # the breadcrumb above the heading
 
-    # Evaluators: one group of five, slips issued, ballots cast on their phones.
-    [group] = ballot_actions.do_save_groups(
-        review, people.organizer, [{"key": "public", "label": "群众代表", "weight": 100, "head_count": 5}]
-    )
-    slips = ballot_actions.do_issue_tokens(group, people.organizer, 5)
+    # Evaluators: one group of five, and its slips printed.
     skip_to_content(page)
-    move_stage(page, "测评", typed=True)
+    activate(page, "民主测评", "link")
+    skip_to_content(page)
+    activate(page, "设置评议组", "link")
+    skip_to_content(page)
+    type_into(page, "评议组1名称", "群众代表")
+    type_into(page, "评议组1权重", "100", role="spinbutton")
+    type_into(page, "评议组1人数", "5", role="spinbutton")
+    activate(page, "保存", "button")
+    expect(page.locator("#groups")).to_contain_text("群众代表")
+    skip_to_content(page)
+    tab_to(page, "群众代表生成张数", "spinbutton")
+    assert page.evaluate("document.activeElement.value") == "5"  # the head count, none issued yet
+    for tick in ["测评表和评议组已核对（生成后冻结）", "仍用此地址"]:  # the live server is a loopback address
+        tab_to(page, tick, "checkbox")
+        page.keyboard.press("Space")
+        assert page.evaluate("document.activeElement.checked"), tick
+    tab_to(page, "生成并下载", "button")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    found = CODE.findall("".join(p.extract_text() for p in pdf.pages))
+    slips = [f"{a}-{b}" for a, b in zip(found[::2], found[1::2], strict=True)]
+    assert len(slips) == 5
+    page.wait_for_load_state()
+    skip_to_content(page)
+    activate(page, "第1期", "link", back=True)
+
+    skip_to_content(page)
+    move_stage(page, "测评", typed=True, slip=True)
     keys = [ballot_actions.appraisee_key(a) for a in review.appraisees.order_by("order")]
     criteria = [c["key"] for c in ballot_actions.form_for(review).criteria]
     for code in slips:

@@ -16,10 +16,10 @@ from pingyi.api import ERROR_ANSWERS, api
 TYPES = {
     "integer": "整数",
     "number": "数字",
-    "string": "文字",
-    "boolean": "true 或 false",
+    "string": "字符串",
+    "boolean": "布尔值（true 或 false）",
     "object": "JSON 对象",
-    "array": "列表",
+    "array": "数组",
     "null": "null",
 }
 FORMATS = {"date": "日期，如 2026-01-31", "date-time": "日期时间（ISO 8601）", "binary": "文件"}
@@ -50,10 +50,10 @@ def type_html(schema: dict | None) -> str:
         return type_html(schema["allOf"][0])
     if "enum" in schema:
         values = format_html_join("、", "<code>{}</code>", ((v,) for v in schema["enum"]))
-        return format_html("{}，取值：{}", TYPES.get(schema.get("type", "string"), "文字"), values)
+        return format_html("{}，取值：{}", TYPES.get(schema.get("type", "string"), "字符串"), values)
     kind = schema.get("type")
     if kind == "array":
-        return format_html("列表，每项为 {}", type_html(schema.get("items")))
+        return format_html("数组，每项为 {}", type_html(schema.get("items")))
     words = TYPES.get(kind, kind or "JSON")
     if schema.get("format") in FORMATS:
         words = FORMATS[schema["format"]]

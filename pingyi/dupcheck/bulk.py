@@ -31,8 +31,6 @@ TABLE = "dupcheck_fingerprint"
 CORPUS_TABLE = "dupcheck_corpusfingerprint"
 COLUMNS = ("hash", "document_id", "position", "author_key")
 KEY = ("hash", "document_id", "position")
-# Rows are written to this table while the index is deferred on SQLite (`deferred_index`).
-LOAD_TABLE = "dupcheck_fingerprint_load"
 
 # PostgreSQL's binary COPY: a header, then per row the field count and each field as its length and
 # big-endian value, then -1. The types of the columns any layout of the table had.
@@ -135,16 +133,21 @@ def insert_fingerprints(hashes, documents, positions, corpus, authors, *, connec
     }
     if not len(values["hash"]):
         return 0
-    order = np.lexsort((values["position"], values["document_id"], values["hash"]))
-    columns = [values[c][order] for c in table.columns]
-    name = table.name
-    if connection.vendor != "postgresql" and table.name == TABLE and _loading(connection):
-        name = LOAD_TABLE
-    if connection.vendor == "postgresql":
-        _copy_binary(connection, connection.ops.quote_name(name), table.columns, columns)
+    load = _load(connection)
+    if load is not None and table.name == TABLE and connection.vendor != "postgresql":
+        load.add(values)
+        return len(values["hash"])
+    if load is not None and table.name == TABLE:
+        # Keyed (sorted) once at the end: the order they arrive in does not matter.
+        columns = [values[c] for c in table.columns]
     else:
-        _insert_sqlite(connection, connection.ops.quote_name(name), table.columns, columns)
-    return len(order)
+        order = np.lexsort((values["position"], values["document_id"], values["hash"]))
+        columns = [values[c][order] for c in table.columns]
+    if connection.vendor == "postgresql":
+        _copy_binary(connection, connection.ops.quote_name(table.name), table.columns, columns)
+    else:
+        _insert_sqlite(connection, connection.ops.quote_name(table.name), table.columns, columns)
+    return len(values["hash"])
 
 
 def _copy_binary(connection, table, names, columns) -> None:
@@ -192,62 +195,100 @@ def _insert_sqlite(connection, table, names, columns) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _loading(connection) -> bool:
-    return getattr(connection, "_dupcheck_loading", False)
+def _load(connection) -> "_SqliteLoad | bool | None":
+    return getattr(connection, "_dupcheck_load", None)
+
+
+class _SqliteLoad:
+    """Rows held in memory while the index is deferred on SQLite, written sorted in a few runs.
+
+    SQLite's table is its key, so it cannot be filled unkeyed: sorted in numpy and inserted in key
+    order into the (empty) table, the rows are appended page after page, where a batch at a time
+    goes all over the B-tree each time, and sorting an unkeyed load table in SQL costs twice the
+    insert. Past RUN_ROWS rows (about 800 MB held), a sorted run is written and memory freed.
+    """
+
+    RUN_ROWS = 25_000_000
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.parts: list[dict] = []
+        self.rows = 0
+
+    def add(self, values: dict) -> None:
+        self.parts.append(
+            {c: values[c].astype(np.int32 if c == "author_key" else np.int64, copy=False) for c in COLUMNS}
+        )
+        self.rows += len(values["hash"])
+        if self.rows >= self.RUN_ROWS:
+            self.write()
+
+    def write(self) -> None:
+        if not self.parts:
+            return
+        columns = {c: np.concatenate([p[c] for p in self.parts]) for c in COLUMNS}
+        self.parts, self.rows = [], 0
+        # A document whose savepoint was rolled back inside the block took its rows with it.
+        ids = np.unique(columns["document_id"]).tolist()
+        present = set()
+        with self.connection.cursor() as cursor:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                cursor.execute(
+                    f"SELECT id FROM dupcheck_document WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
+                )
+                present.update(row[0] for row in cursor.fetchall())
+        if len(present) < len(ids):
+            keep = np.isin(columns["document_id"], np.fromiter(present, dtype=np.int64, count=len(present)))
+            columns = {c: v[keep] for c, v in columns.items()}
+        order = np.lexsort((columns["position"], columns["document_id"], columns["hash"]))
+        table = self.connection.ops.quote_name(TABLE)
+        step = 2_000_000  # rows turned into Python integers at a time
+        for start in range(0, len(order), step):
+            part = order[start : start + step]
+            _insert_sqlite(self.connection, table, COLUMNS, [columns[c][part] for c in COLUMNS])
 
 
 @contextmanager
 def deferred_index(connection=None):
     """Write many documents' fingerprint rows first and key them once, at the end.
 
-    For a corpus rebuild (the re-indexing migration, `manage.py dupcheck_reindex`) and imports of
-    many reports at once (the bench), never for one document: a batch written into a keyed table
-    touches pages all over its B-tree, every batch again, while a table filled unkeyed and keyed
-    once is sorted once. PostgreSQL: the primary key is dropped and added again (a sorted build).
-    SQLite, whose table is its key: rows go to an unkeyed load table and into the table sorted at
-    the end. Must run inside a transaction (so that a failure leaves the table as it was, keyed);
-    meanwhile the main table answers no check (the corpus table stays keyed).
+    For a corpus rebuild (the re-indexing migration) and imports of many reports at once (the
+    bench), never for one document: a batch written into a keyed table touches pages all over its
+    B-tree, every batch again, while rows keyed once are sorted once. PostgreSQL: the primary key
+    is dropped and added again (a sorted build). SQLite, whose table is its key: the rows are held
+    and inserted sorted at the end (`_SqliteLoad`). Must run inside a transaction (so that a failure
+    leaves the table as it was, keyed); meanwhile the main table answers no check (the corpus table
+    stays keyed and written as it goes).
     """
     connection = connection or default_connection
     if not connection.in_atomic_block:
         raise RuntimeError("deferred_index must run inside transaction.atomic()")
-    if _loading(connection):
+    if _load(connection) is not None:
         yield
         return
     table = connection.ops.quote_name(TABLE)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{TABLE}_pkey"')
-        else:
-            cursor.execute(
-                f'CREATE TABLE "{LOAD_TABLE}" ("hash" integer, "document_id" integer, '
-                f'"position" integer, "author_key" integer)'
-            )
-    connection._dupcheck_loading = True
+        load = True
+    else:
+        load = _SqliteLoad(connection)
+    connection._dupcheck_load = load
     try:
         yield
     finally:
-        connection._dupcheck_loading = False
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        connection._dupcheck_load = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
             # The sort of a province's rows in memory (several hundred MB), not in temporary files.
             cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cursor.execute(
                 f'ALTER TABLE {table} ADD CONSTRAINT "{TABLE}_pkey" '
                 f'PRIMARY KEY ("hash", "document_id", "position") INCLUDE ("author_key")'
             )
-        else:
-            raw = connection.connection
-            (cache,) = raw.execute("PRAGMA cache_size").fetchone()
-            raw.execute(f"PRAGMA cache_size = -{SQLITE_WRITE_CACHE_KIB}")
-            try:
-                cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT {', '.join(COLUMNS)} "
-                    f'FROM "{LOAD_TABLE}" ORDER BY {", ".join(KEY)}'
-                )
-                cursor.execute(f'DROP TABLE "{LOAD_TABLE}"')
-            finally:
-                raw.execute(f"PRAGMA cache_size = {int(cache)}")
+    else:
+        load.write()
 
 
 def rebuild(

@@ -24,7 +24,6 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import compress
 from typing import Protocol
 
 import numpy as np
@@ -125,10 +124,38 @@ def _fold(ch: str) -> str:
 
 def _learn(text: str) -> None:
     for ch in set(text).difference(_KNOWN):
-        out = _fold(ch)
-        _TABLE[ord(ch)] = out or None
-        _MASK[ord(ch)] = "\x01" if out else "\x00"
-        _KNOWN.add(ch)
+        _learn_char(ch)
+
+
+def _learn_char(ch: str) -> None:
+    out = _fold(ch)
+    _TABLE[ord(ch)] = out or None
+    _MASK[ord(ch)] = "\x01" if out else "\x00"
+    _KNOWN.add(ch)
+    _OUT[ord(ch)] = ord(out) if out else 0
+    _SEEN[ord(ch)] = True
+
+
+# The same tables as arrays over all code points, so that a whole text is folded by one lookup in
+# numpy (`_folded`) instead of a dictionary lookup per character in str.translate: indexing
+# normalises a text in a few such passes. _OUT holds the folded code point, 0 for a character left
+# out (no character folds to U+0000, a control character); _SEEN which characters are learnt.
+_OUT = np.zeros(0x110000, dtype=np.uint32)
+_SEEN = np.zeros(0x110000, dtype=bool)
+
+
+def _folded(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(code points of `text`, their folded code points, 0 where left out), learning new characters."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    unseen = codes[~_SEEN[codes]]
+    if len(unseen):
+        for code in np.unique(unseen).tolist():
+            _learn_char(chr(code))
+    return codes, _OUT[codes]
+
+
+def _text(codes: np.ndarray) -> str:
+    return codes.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # One script, one text: traditional characters are folded to simplified ones (OpenCC's t2s data,
@@ -223,10 +250,14 @@ class Line:
 
 
 def split_lines(text: str) -> list[Line]:
-    _learn(text)
+    codes, out = _folded(text)
+    # Each line folded (its line break kept to split on: no other character folds to one).
+    breaks = codes == 10
+    out = np.where(breaks, np.uint32(10), out)
+    folded = _text(out[out != 0]).split("\n")
     parts = text.split("\n")
     lines, start = [], 0
-    for part, norm in zip(parts, _simplified_lines([part.translate(_TABLE) for part in parts]), strict=True):
+    for part, norm in zip(parts, _simplified_lines(folded), strict=True):
         end = start + len(part)
         lines.append(Line(start, end, norm))
         start = end + 1
@@ -357,21 +388,20 @@ class Prepared:
 
 def prepare(text: str, *, frequent_lines: Collection[int] = (), lines: list[Line] | None = None) -> Prepared:
     """Normalise `text`, leaving out its boilerplate (`lines`: split_lines(text), if already made)."""
-    _learn(text)
     lines = split_lines(text) if lines is None else lines
     ranges = find_boilerplate(lines, frequent_lines)
-    counted = bytearray(text.translate(_MASK), "latin-1")
-    visible = counted.count(1)
+    _, out = _folded(text)
+    kept = out != 0
+    visible = int(np.count_nonzero(kept))
     for a, b in ranges:
-        counted[a:b] = bytes(b - a)
+        kept[a:b] = False
+    counted = bytearray(kept.tobytes())
     chars = counted.count(1)
-    norm = simplified(
-        text.translate(_TABLE) if not ranges else "".join(compress(text, counted)).translate(_TABLE)
-    )
+    norm = simplified(_text(out[kept]))
     return Prepared(
         text=text,
         norm=norm,
-        offsets=list(compress(range(len(text)), counted)),
+        offsets=np.flatnonzero(kept).tolist(),
         counted=counted,
         boilerplate=ranges,
         chars=chars,

@@ -254,6 +254,10 @@ def main():
     parser.add_argument("--database-url")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="pingyi-bench-")
+    if args.database_url and args.database_url.startswith("postgres"):
+        from benchlib import ensure_pg_database
+
+        ensure_pg_database(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingyi.settings.dev")
     import django

@@ -147,6 +147,8 @@ class _UnitIndex:
         self.by_name = defaultdict(list)
         for code, (name, _kind, _parent) in self.by_code.items():
             self.by_name[name].append(code)
+        # Ten thousand cadres name a few hundred units, each in a few forms: each is looked up once.
+        self._candidates: dict[str, list[str]] = {}
 
     def path(self, code: str) -> str | None:
         parts, seen = [], set()
@@ -175,6 +177,12 @@ class _UnitIndex:
         return list(dict.fromkeys([*self.by_name.get(name, []), *self._full_names().get(name, [])]))
 
     def candidates(self, ref: str) -> list[str]:
+        """The codes of the units `ref` names (read only: the list is shared between calls)."""
+        if (known := self._candidates.get(ref)) is None:
+            known = self._candidates[ref] = self._find_candidates(ref)
+        return known
+
+    def _find_candidates(self, ref: str) -> list[str]:
         if "/" in ref:
             parent_name, name = (part.strip() for part in ref.rsplit("/", 1))
             return [

@@ -13,6 +13,7 @@ from django.db import connection
 
 # Prepared through their field (dates as the backend stores them, JSON encoded); the rest go as they are.
 _PREPARED = {"DateField", "DateTimeField", "JSONField"}
+_NOTHING = object()
 
 
 def _statement(model, fields: list[str]):
@@ -45,12 +46,21 @@ def _preparers(columns, prepared) -> list:
 
     Dates repeat (a few hundred months among tens of thousands of rows) and Django's field
     machinery costs some 20 µs a value, so each distinct date is prepared once; JSON is not
-    hashable and is prepared each time."""
+    hashable, and is prepared again whenever it is another object than the row before's."""
     result = []
     for i in prepared:
         column = columns[i]
         if column.get_internal_type() == "JSONField":
-            result.append((i, lambda value, column=column: column.get_db_prep_save(value, connection)))
+            last: list = [_NOTHING, None]
+
+            def prepare_json(value, column=column, last=last):
+                # A default every row shares (Cadre.lrmx_fields' {}) is encoded once: the rows of a
+                # chunk are all taken from the caller before any is prepared, so it cannot change.
+                if value is not last[0]:
+                    last[:] = value, column.get_db_prep_save(value, connection)
+                return last[1]
+
+            result.append((i, prepare_json))
             continue
         memo: dict = {}
 

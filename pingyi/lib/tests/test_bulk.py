@@ -21,3 +21,20 @@ def test_insert_returning_gives_each_row_its_id_and_the_registry_goes_on_numberi
     )
     later = make_unit("379800000000", "另一市", "市")
     assert later.pk not in ids
+
+
+def test_json_is_stored_as_each_row_gives_it_whether_rows_share_one_object_or_not():
+    from django.utils import timezone
+
+    from pingyi.audit.models import AuditEvent
+
+    shared, other = {"来源": "任免审批表", "项": [1, 2]}, {"来源": "名册"}
+    now = timezone.now()
+    rows = [
+        (now, "", "导入", f"第{n}行", "", detail)
+        for n, detail in enumerate([shared, shared, other, shared, {}])
+    ]
+    bulk.insert(AuditEvent, ["at", "actor_name", "action", "target", "summary", "detail"], rows)
+    assert list(AuditEvent.objects.filter(action="导入").order_by("target").values_list("target", "detail")) == [
+        ("第0行", shared), ("第1行", shared), ("第2行", other), ("第3行", shared), ("第4行", {})
+    ]  # fmt: skip

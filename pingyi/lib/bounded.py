@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import gcpause
 from .limits import PARSE_MEMORY_MB, PARSE_QUEUE_SECONDS, PARSE_SECONDS, PARSE_SLOTS, PARSE_WALL_SECONDS
 
 
@@ -121,7 +122,10 @@ def _run_in_child(func, args, seconds, memory_mb, wall):
         if not receive.poll(wall):
             raise BudgetExceeded(too_long)
         try:
-            outcome = pickle.loads(receive.recv_bytes())
+            # A roster comes back as hundreds of thousands of objects with no cycles: the collector
+            # would walk the whole heap several times while they are made.
+            with gcpause.paused():
+                outcome = pickle.loads(receive.recv_bytes())
         except (EOFError, OSError, pickle.UnpicklingError):
             # The child died without answering: killed by its CPU limit (SIGXCPU), or by memory.
             child.join(1)

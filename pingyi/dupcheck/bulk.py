@@ -134,15 +134,11 @@ def insert_fingerprints(hashes, documents, positions, corpus, authors, *, connec
     if not len(values["hash"]):
         return 0
     load = _load(connection)
-    if load is not None and table.name == TABLE and connection.vendor != "postgresql":
+    if load is not None and table.name == TABLE:
         load.add(values)
         return len(values["hash"])
-    if load is not None and table.name == TABLE:
-        # Keyed (sorted) once at the end: the order they arrive in does not matter.
-        columns = [values[c] for c in table.columns]
-    else:
-        order = np.lexsort((values["position"], values["document_id"], values["hash"]))
-        columns = [values[c][order] for c in table.columns]
+    order = np.lexsort((values["position"], values["document_id"], values["hash"]))
+    columns = [values[c][order] for c in table.columns]
     if connection.vendor == "postgresql":
         _copy_binary(connection, connection.ops.quote_name(table.name), table.columns, columns)
     else:
@@ -195,17 +191,19 @@ def _insert_sqlite(connection, table, names, columns) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def _load(connection) -> "_SqliteLoad | bool | None":
+def _load(connection) -> "_Load | None":
     return getattr(connection, "_dupcheck_load", None)
 
 
-class _SqliteLoad:
-    """Rows held in memory while the index is deferred on SQLite, written sorted in a few runs.
+class _Load:
+    """Rows held in memory while the index is deferred, written sorted by key in a few runs.
 
     SQLite's table is its key, so it cannot be filled unkeyed: sorted in numpy and inserted in key
     order into the (empty) table, the rows are appended page after page, where a batch at a time
     goes all over the B-tree each time, and sorting an unkeyed load table in SQL costs twice the
-    insert. Past RUN_ROWS rows (about 800 MB held), a sorted run is written and memory freed.
+    insert. PostgreSQL builds the key from the heap, and sorts rows already in order in half the
+    time (measured: 1.0 s instead of 1.9 s for 2.76M rows). Past RUN_ROWS rows (about 800 MB held),
+    a sorted run is written and memory freed.
     """
 
     RUN_ROWS = 25_000_000
@@ -243,10 +241,11 @@ class _SqliteLoad:
             columns = {c: v[keep] for c, v in columns.items()}
         order = np.lexsort((columns["position"], columns["document_id"], columns["hash"]))
         table = self.connection.ops.quote_name(TABLE)
-        step = 2_000_000  # rows turned into Python integers at a time
+        write = _copy_binary if self.connection.vendor == "postgresql" else _insert_sqlite
+        step = 2_000_000  # rows packed (or turned into Python integers on SQLite) at a time
         for start in range(0, len(order), step):
             part = order[start : start + step]
-            _insert_sqlite(self.connection, table, COLUMNS, [columns[c][part] for c in COLUMNS])
+            write(self.connection, table, COLUMNS, [columns[c][part] for c in COLUMNS])
 
 
 @contextmanager
@@ -255,11 +254,11 @@ def deferred_index(connection=None):
 
     For a corpus rebuild (the re-indexing migration) and imports of many reports at once (the
     bench), never for one document: a batch written into a keyed table touches pages all over its
-    B-tree, every batch again, while rows keyed once are sorted once. PostgreSQL: the primary key
-    is dropped and added again (a sorted build). SQLite, whose table is its key: the rows are held
-    and inserted sorted at the end (`_SqliteLoad`). Must run inside a transaction (so that a failure
-    leaves the table as it was, keyed); meanwhile the main table answers no check (the corpus table
-    stays keyed and written as it goes).
+    B-tree, every batch again, while rows keyed once are sorted once. The rows are held and written
+    sorted at the end (`_Load`): on PostgreSQL into the table without its primary key, which is
+    added again afterwards (a sorted build); on SQLite, whose table is its key, in key order. Must
+    run inside a transaction (so that a failure leaves the table as it was, keyed); meanwhile the
+    main table answers no check (the corpus table stays keyed and is written as it goes).
     """
     connection = connection or default_connection
     if not connection.in_atomic_block:
@@ -271,24 +270,18 @@ def deferred_index(connection=None):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{TABLE}_pkey"')
-        load = True
-    else:
-        load = _SqliteLoad(connection)
-    connection._dupcheck_load = load
+    load = connection._dupcheck_load = _Load(connection)
     try:
         yield
     finally:
         connection._dupcheck_load = None
+    load.write()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            # The sort of a province's rows in memory (several hundred MB), not in temporary files.
-            cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
             cursor.execute(
                 f'ALTER TABLE {table} ADD CONSTRAINT "{TABLE}_pkey" '
                 f'PRIMARY KEY ("hash", "document_id", "position") INCLUDE ("author_key")'
             )
-    else:
-        load.write()
 
 
 def rebuild(

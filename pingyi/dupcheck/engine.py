@@ -418,17 +418,22 @@ def prepare(text: str, *, frequent_lines: Collection[int] = (), lines: list[Line
 # Multiply-shift hashing of a k-gram's code units: the top 64 bits of (a · x) mod 2^256, with x the
 # k-gram as a little-endian UTF-32 integer and a fixed odd multiplier. Stable across processes
 # (unlike hash()) and well spread. Computed for all k-grams at once in numpy (indexing a province's
-# reports hashes tens of millions of k-grams): x's K code units (< 2^21 each) times a's eight 32-bit
-# limbs, column sums below 2^56 in uint64, then the carries from the low limbs up to the top two.
+# reports hashes tens of millions of k-grams): x's K code units (< 2^21 each) times a's sixteen
+# 16-bit limbs, as one matrix product in float64 (BLAS), exact because every column sum stays below
+# 2^40 (< 2^53); then pairs of columns make 32-bit limb columns (below 2^57, uint64) and the carries
+# run from the low limbs up to the top two.
 _MULTIPLIER = 0x9E3779B97F4A7C15F39CC0605CEDC8341082276BF3A27251F86C6A11D0C18E95
 _LIMBS = 8  # 256 bits in 32-bit limbs
 _LIMB_MASK = np.uint64(0xFFFFFFFF)
-_A = [(_MULTIPLIER >> (32 * i)) & 0xFFFFFFFF for i in range(_LIMBS)]
-# (K, 8): column k of the product collects code unit j times limb k - j (mod 2^256: k - j < 8).
-_PRODUCT = np.array(
-    [[_A[k - j] if 0 <= k - j < _LIMBS else 0 for k in range(_LIMBS)] for j in range(K)], dtype=np.uint64
+_A16 = [(_MULTIPLIER >> (16 * i)) & 0xFFFF for i in range(2 * _LIMBS)]
+# (16, K): 16-bit column k of the product collects code unit j (at bit 32 j) times limb k - 2j
+# (mod 2^256: k - 2j < 16).
+_PRODUCT16 = np.array(
+    [[_A16[k - 2 * j] if 0 <= k - 2 * j < 2 * _LIMBS else 0 for j in range(K)] for k in range(2 * _LIMBS)],
+    dtype=np.float64,
 )
 _SIGN = np.uint64(1 << 63)
+_32, _16 = np.uint64(32), np.uint64(16)
 
 
 def _kgram_array(norm: str) -> np.ndarray:
@@ -436,14 +441,16 @@ def _kgram_array(norm: str) -> np.ndarray:
     n = len(norm) - K + 1
     if n <= 0:
         return np.zeros(0, dtype=np.int64)
-    codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
-    columns = sliding_window_view(codes, K) @ _PRODUCT  # (n, 8), each below 2^56
-    carry = np.zeros(n, dtype=np.uint64)
-    for k in range(_LIMBS - 2):
-        carry = (columns[:, k] + carry) >> np.uint64(32)
-    low = columns[:, _LIMBS - 2] + carry
-    top = (columns[:, _LIMBS - 1] + (low >> np.uint64(32))) & _LIMB_MASK
-    hashes = ((top << np.uint64(32)) | (low & _LIMB_MASK)) >> np.uint64(1)
+    codes = np.frombuffer(norm.encode("utf-32-le"), dtype="<u4").astype(np.float64)
+    halves = (_PRODUCT16 @ sliding_window_view(codes, K).T).astype(np.uint64)  # (16, n), each below 2^40
+    columns = halves[0::2] + (halves[1::2] << _16)  # (8, n), each below 2^57
+    carry = columns[0] >> _32
+    for k in range(1, _LIMBS - 2):
+        carry += columns[k]
+        carry >>= _32
+    low = columns[_LIMBS - 2] + carry
+    top = (columns[_LIMBS - 1] + (low >> _32)) & _LIMB_MASK
+    hashes = ((top << _32) | (low & _LIMB_MASK)) >> np.uint64(1)
     # Figures first: their k-grams drop by 2^63 (set the sign bit), all others keep theirs.
     in_figures = np.zeros(len(norm) + 1, dtype=np.int64)
     np.cumsum(np.frombuffer(_figure_marks(norm), dtype=np.uint8), out=in_figures[1:])

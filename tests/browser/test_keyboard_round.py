@@ -2,9 +2,9 @@
 
 No click, and no address typed after the login page: the organizer Tabs to a control, checks that it
 is the one meant (by the name a screen reader reads, from Chromium's accessibility tree) and that its
-focus is drawn, and presses Enter, Space, an arrow key or types. The evaluators' phones, the one step
-that is not the organizer's, are played by the ballot's own actions (their keyboard walk is in
-test_ballot_accessibility.py).
+focus is drawn, and presses Enter, Space, an arrow key or types. What is not the organizer's to do
+is done by the actions the other people's pages call: the townships' reports, the evaluators'
+ballots (the phone ballot's own keyboard walk is in test_ballot_accessibility.py).
 """
 
 import datetime as dt

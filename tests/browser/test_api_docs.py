@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from pingyi.testing import make_city, make_personas
 
 from .conftest import login, shot
+from .keyboard import activate, focused, skip_to_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +24,15 @@ def test_the_api_reference_reads_on_a_laptop_and_a_phone(page, browser, live_ser
     expect(page.locator("h1")).to_contain_text("接口文档")
     assert spill(page) <= 0
     shot(page, "api-docs-1366")
-    # The contents lead to each operation, and its structures to their tables.
-    page.locator("#toc a", has_text="/api/v1/cadres/{cadre_id}").click()
+    # By keyboard, the contents lead to each operation, and its structures to their tables.
+    page.reload()
+    skip_to_content(page)
+    activate(page, "GET /api/v1/cadres/{cadre_id} 干部详情", "link", navigates=False)
     expect(page).to_have_url(page.base_url + "/api/docs#pingyi_org_api_get_cadre")
-    page.locator("#pingyi_org_api_get_cadre a", has_text="CadreDetailOut").first.click()
+    expect(page.locator("#pingyi_org_api_get_cadre h3")).to_be_in_viewport()
+    page.keyboard.press("Tab")  # on from the operation just reached, not from the contents
+    assert (focused(page).role, focused(page).name) == ("link", "CadreDetailOut"), str(focused(page))
+    page.keyboard.press("Enter")
     expect(page.locator("#schema-CadreDetailOut")).to_be_in_viewport()
 
     for scripts in (True, False):

@@ -1,11 +1,14 @@
 """The fingerprint table keyed by hash (migration 0006), its bulk build, and the move to it."""
 
+import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from pingyi.audit.models import AuditEvent
 from pingyi.dupcheck import actions, bulk, engine
 from pingyi.dupcheck.models import CorpusFingerprint, Document, Fingerprint
 
@@ -111,3 +114,27 @@ def test_the_migration_to_the_hash_key_reindexes_every_document_indexed_before()
     assert actions.do_unindex_documents([older.pk]) == 1
     assert _rows(Fingerprint) == _expected([report, policy])
     assert actions.do_check_text(title="再查", text=older_text[:200]).metrics["total_copy_ratio"] == 0.0
+
+
+@pytest.mark.django_db
+def test_the_reindex_command_rebuilds_a_damaged_index():
+    rng = random.Random(34)
+    source_text, policy_text, own = (random_text(rng, 600) for _ in range(3))
+    source = actions.do_index_document(
+        title="青山镇述职报告", text=source_text, kind="report", author="青山镇"
+    )
+    policy = actions.do_index_document(title="政策文件", text=policy_text, kind="policy", author="市委")
+    Fingerprint.objects.filter(document=source).delete()
+    CorpusFingerprint.objects.all().delete()
+    Fingerprint.objects.add_rows([(1, policy.pk, 0, 0)])
+    assert actions.do_check_text(title="新报告", text=own[:100] + source_text[:200]).passages == []
+
+    out = io.StringIO()
+    call_command("dupcheck_reindex", stdout=out)
+    assert _rows(Fingerprint) == _expected([source, policy])
+    assert _rows(CorpusFingerprint) == _expected([policy])
+    assert f"2 篇，指纹 {len(_expected([source, policy]))} 条" in out.getvalue()
+    _assert_keyed_by_hash_only()
+    result = actions.do_check_text(title="新报告", text=own[:100] + source_text[:200] + policy_text[:100])
+    assert {p["document"]: p["class"] for p in result.passages} == {source.pk: "copied", policy.pk: "policy"}
+    assert AuditEvent.objects.filter(action="dupcheck_rebuild").count() == 1

@@ -169,8 +169,8 @@ def _insert_sqlite(connection, table, names, columns) -> None:
     # As many rows a statement as SQLite binds parameters (32,766 since 3.32): a few statements a
     # batch, each binding a flat list, which costs a third of executemany's row-by-row binding.
     per = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width
-    flat = np.column_stack([c.astype(np.int64) for c in columns]).ravel().tolist()
-    rows = len(flat) // width
+    block = np.column_stack([c.astype(np.int64, copy=False) for c in columns])
+    rows = len(block)
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
     one = "(" + ",".join("?" * width) + ")"
     statement = head + ",".join([one] * min(per, rows))
@@ -181,7 +181,8 @@ def _insert_sqlite(connection, table, names, columns) -> None:
             n = min(per, rows - start)
             if n < per and n != rows:
                 statement = head + ",".join([one] * n)
-            raw.execute(statement, flat[width * start : width * (start + n)])
+            # Python integers a statement at a time: millions at once cost more (memory to fault in).
+            raw.execute(statement, block[start : start + n].ravel().tolist())
     finally:
         raw.execute(f"PRAGMA cache_size = {int(cache)}")
 
@@ -242,7 +243,7 @@ class _Load:
         order = np.lexsort((columns["position"], columns["document_id"], columns["hash"]))
         table = self.connection.ops.quote_name(TABLE)
         write = _copy_binary if self.connection.vendor == "postgresql" else _insert_sqlite
-        step = 2_000_000  # rows packed (or turned into Python integers on SQLite) at a time
+        step = 1_000_000  # rows packed (or turned into Python integers on SQLite) at a time
         for start in range(0, len(order), step):
             part = order[start : start + step]
             write(self.connection, table, COLUMNS, [columns[c][part] for c in COLUMNS])

@@ -192,19 +192,13 @@ def _person(
             cells["单位"], cells["现任职务"] = "-", "-"
         for column in ("单位", "现任职务", "任现职时间"):
             where[column] = (person, number, f"{column}（「{names.get(POSTS, POSTS)}」中无在任职务）")
-    for category in ("全日制", "在职"):
-        rows = [
-            (n, c) for n, c in related[EDUCATION]
-            if ("全日制" in str(c.get("教育类别") or "")) == (category == "全日制")
-        ]  # fmt: skip
+    by_category = {"全日制": [], "在职": []}
+    for nc in related[EDUCATION]:
+        by_category["全日制" if "全日制" in str(nc[1].get("教育类别") or "") else "在职"].append(nc)
+    for category, rows in by_category.items():
         if not rows:
             continue
-
-        def level(nc):
-            text = str(nc[1].get("学历") or "")
-            return education_from_text(text) or (0 if not is_party_school(text) else 1)
-
-        n, best = max(rows, key=level)
+        n, best = max(rows, key=_level)
         cells[f"{category}学历"] = best.get("学历")
         cells[f"{category}学位"] = best.get("学位")
         school = " ".join(str(best[k]) for k in ("院校", "专业") if best.get(k))
@@ -244,6 +238,13 @@ def _person(
                 row.assessments.append((int(year[1]), result))
         row.assessments.sort()
     return row
+
+
+def _level(nc) -> int:
+    """How high an A08 row's 学历 is: the closed list's order, a 党校 wording we cannot place just
+    above nothing."""
+    text = str(nc[1].get("学历") or "")
+    return education_from_text(text) or (0 if not is_party_school(text) else 1)
 
 
 class _Unflagged(list):

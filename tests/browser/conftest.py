@@ -1,5 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's chromium, never a downloaded browser."""
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,9 +59,15 @@ def axe_watch(request):
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN", accept_downloads=True
-    )
+    with open_page(browser, live_server, viewport={"width": 1366, "height": 900}) as page:
+        yield page
+
+
+@contextmanager
+def open_page(browser, live_server, **options):
+    """A page in a new context (`options` for it: viewport, device_scale_factor…), failing on exit
+    on a script error or an unexpected console error."""
+    context = browser.new_context(locale="zh-CN", accept_downloads=True, **options)
     page = context.new_page()
     problems = []
     # A CSP violation or a script error is a defect even when the page looks fine.

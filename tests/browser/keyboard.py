@@ -1,6 +1,10 @@
 """Keyboard helpers for browser tests: what has focus as a screen reader names it, whether its focus is
 drawn, and Tab until a named control has it (a bounded number of presses; on failure, the list of what
-was focused in turn)."""
+was focused in turn).
+
+On a page given to `watch_layout`, every Tab stop the helpers pass and every page they open is also
+held to the reflow rules (WCAG 1.4.10, 2.4.7 at 200 % zoom): the page does not scroll sideways (a
+wide table may scroll inside itself) and the focused element can be seen in the window."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -47,9 +51,51 @@ FOCUS_DRAWN = """() => {
 }"""
 
 
+LAYOUT = """() => {
+  const doc = document.documentElement;
+  const spill = doc.scrollWidth - doc.clientWidth;
+  const el = document.activeElement;
+  if (!el || el === document.body || el === doc) return {spill, box: null};
+  const r = el.getBoundingClientRect();
+  // What of the element shows: inside the window and inside every box that clips it (a table
+  // scrolling inside itself shows only its scrolled part).
+  let box = {left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+  const cut = (c) => { box = {left: Math.max(box.left, c.left), top: Math.max(box.top, c.top),
+                              right: Math.min(box.right, c.right), bottom: Math.min(box.bottom, c.bottom)}; };
+  for (let a = el.parentElement; a && a !== document.body && a !== doc; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (s.overflowX !== "visible" || s.overflowY !== "visible") cut(a.getBoundingClientRect());
+  }
+  const win = [Math.min(doc.clientWidth, innerWidth), Math.min(doc.clientHeight, innerHeight)];
+  cut({left: 0, top: 0, right: win[0], bottom: win[1]});
+  const round = (b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, Math.round(v)]));
+  return {spill, box: round(box), rect: round(r.toJSON()), window: win,
+          shown: box.right > box.left && box.bottom > box.top};
+}"""
+
+
+def watch_layout(page):
+    """From now on the helpers check, on every Tab stop and every page they open, that nothing scrolls
+    sideways and that what has focus is in sight."""
+    page.layout_watched = True
+
+
+def assert_layout(page, where: Focus | None = None):
+    if not getattr(page, "layout_watched", False):
+        return
+    seen = page.evaluate(LAYOUT)
+    assert seen["spill"] <= 0, f"{page.url} scrolls sideways by {seen['spill']} px"
+    if seen["box"] is not None:
+        assert seen["shown"], (
+            f"{where or focused(page)} has focus on {page.url} but is out of sight: at {seen['rect']}, "
+            f"{seen['window'][0]}×{seen['window'][1]} window, visible part {seen['box']}"
+        )
+
+
 def assert_focus_drawn(page, where: Focus):
     style = page.evaluate(FOCUS_DRAWN)
     assert style["visible"] and style["drawn"], f"{where} has focus but no visible focus ring: {style}"
+    assert_layout(page, where)
 
 
 def tab_to(page, name: str, role: str | None = None, *, back=False, limit=TAB_LIMIT) -> Focus:
@@ -58,6 +104,7 @@ def tab_to(page, name: str, role: str | None = None, *, back=False, limit=TAB_LI
     for _ in range(limit):
         page.keyboard.press("Shift+Tab" if back else "Tab")
         now = focused(page)
+        assert_layout(page, now)
         if same_name(now.name, name) and (role is None or now.role == role):
             assert_focus_drawn(page, now)
             return now
@@ -82,6 +129,7 @@ def activate(page, name: str, role: str | None = None, *, key="Enter", navigates
         with page.expect_navigation():
             page.keyboard.press(key)
         page.wait_for_load_state()
+        assert_layout(page)
     else:
         page.keyboard.press(key)
 
@@ -132,6 +180,7 @@ def skip_to_content(page):
     first Tab lands in the content (a reload of such an address starts from the top again)."""
     page.keyboard.press("Tab")
     first = focused(page)
+    assert_layout(page, first)
     if urlsplit(page.url).fragment == "content" and first.name != "跳到正文":
         assert page.evaluate("!!document.activeElement.closest('main#content')"), (page.url, str(first))
         assert_focus_drawn(page, first)
@@ -141,6 +190,7 @@ def skip_to_content(page):
     assert_focus_drawn(page, first)
     page.keyboard.press("Enter")
     expect(page.locator("main#content")).to_be_focused()
+    assert_layout(page)
 
 
 def tab_to_field(page, selector: str, limit=TAB_LIMIT) -> Focus:
@@ -148,6 +198,7 @@ def tab_to_field(page, selector: str, limit=TAB_LIMIT) -> Focus:
     target = page.locator(selector)
     for _ in range(limit):
         page.keyboard.press("Tab")
+        assert_layout(page)
         if target.evaluate("el => el === document.activeElement"):
             now = focused(page)
             label = page.evaluate(

@@ -5,11 +5,17 @@ is the one meant (by the name a screen reader reads, from Chromium's accessibili
 focus is drawn, and presses Enter, Space, an arrow key or types. What is not the organizer's to do
 is done by the actions the other people's pages call: the townships' reports, the evaluators'
 ballots (the phone ballot's own keyboard walk is in test_ballot_accessibility.py).
+
+The same walk is played three times: on a 1366 px screen, at 200 % zoom (683×450 CSS px at twice the
+pixels) and at 200 % with 大字 on, switched by the keyboard on the login page. In each, every Tab stop
+and every page opened is held to the reflow rules (keyboard.watch_layout): no sideways scrolling (a
+wide table scrolls inside itself) and the focused control in sight.
 """
 
 import datetime as dt
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,7 +30,7 @@ from pingyi.reviews import actions
 from pingyi.reviews.models import Review
 from pingyi.testing import PASSWORD, make_cadre, make_city, make_personas
 
-from .conftest import shot
+from .conftest import open_page, shot
 from .keyboard import (
     activate,
     assert_focus_drawn,
@@ -35,10 +41,33 @@ from .keyboard import (
     tab_to_field,
     type_date,
     type_into,
+    watch_layout,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CODE = re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}")
+
+
+@dataclass
+class Screen:
+    page: object
+    suffix: str  # of the screenshots' names
+    large: bool  # 大字
+
+
+SCREENS = {
+    "1366px": ({"viewport": {"width": 1366, "height": 900}}, False),
+    "zoom200": ({"viewport": {"width": 683, "height": 450}, "device_scale_factor": 2}, False),
+    "zoom200-large": ({"viewport": {"width": 683, "height": 450}, "device_scale_factor": 2}, True),
+}
+
+
+@pytest.fixture(params=list(SCREENS))
+def screen(request, browser, live_server):
+    options, large = SCREENS[request.param]
+    with open_page(browser, live_server, **options) as page:
+        watch_layout(page)
+        yield Screen(page, "" if request.param == "1366px" else f"-{request.param}", large)
 
 
 def move_stage(page, label: str, *, typed: bool, slip=False):
@@ -65,7 +94,8 @@ def move_stage(page, label: str, *, typed: bool, slip=False):
     expect(page.locator(".stagebar li.current")).to_have_text(label)
 
 
-def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard_alone(page):
+def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard_alone(screen):
+    page = screen.page
     city = make_city()
     people = make_personas(city)
     make_cadre(city.qingshan, "赵青山", titles=["党委书记"])
@@ -75,6 +105,9 @@ def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard
 
     # The login page is the one address typed; from here on, only keys.
     page.goto(page.base_url + "/login/")
+    if screen.large:  # the masthead's button, above the form
+        activate(page, "大字", back=True)
+        expect(page.locator("html")).to_have_class("large-text")
     start = focused(page)  # the login form takes the focus itself
     assert (start.role, start.name) == ("textbox", "用户名"), start
     assert_focus_drawn(page, start)
@@ -105,7 +138,7 @@ def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard
         choose(page, f"{unit} {name}")
         activate(page, "添加述职人", "button")
         expect(page.locator("#appraisee-table")).to_contain_text(name)
-    shot(page, "keyboard-01-preparing")
+    shot(page, "keyboard-01-preparing" + screen.suffix)
     skip_to_content(page)
     move_stage(page, "报告提交", typed=False)
 
@@ -144,7 +177,7 @@ def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard
     expect(page.locator("[data-bind=current-name]")).to_have_text("赵青山")
     expect(page.locator("[data-bind=current-name]")).to_be_focused()  # the speaker now on is read out
     assert_focus_drawn(page, focused(page))
-    shot(page, "keyboard-02-console")
+    shot(page, "keyboard-02-console" + screen.suffix)
     skip_to_content(page)
     activate(page, "第1期", "link", back=True)  # the breadcrumb above the heading
 
@@ -219,11 +252,11 @@ def test_an_organizer_carries_a_round_from_creation_to_archive_with_the_keyboard
     first = page.locator("#result-table tbody tr").first
     expect(first).to_contain_text("赵青山")
     expect(first).to_contain_text("80.00")  # 较好 from every evaluator
-    shot(page, "keyboard-03-results")
+    shot(page, "keyboard-03-results" + screen.suffix)
     skip_to_content(page)
     activate(page, "第1期", "link", back=True)
 
     skip_to_content(page)
     move_stage(page, "归档", typed=True)
     expect(page.locator("#history tbody tr")).to_have_count(6)  # created, then five moves
-    shot(page, "keyboard-04-archived")
+    shot(page, "keyboard-04-archived" + screen.suffix)

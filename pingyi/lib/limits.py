@@ -24,7 +24,8 @@ PHOTO_MAX_BYTES = 2 * MB  # an appraisee's photo
 
 # Time and memory for reading one file (lib/bounded.run): seconds of CPU, which a hostile file
 # spends whatever else runs; and twice that on the clock, for a reader that waits instead of
-# computing, so that an honest file read at low priority on a busy server is not refused for it.
+# computing (it runs at idle priority). Out of clock with less than half its CPU used, the reader
+# was kept waiting by a busy server: the user is told to try again, not that the file is bad.
 PARSE_SECONDS = 15
 PARSE_WALL_SECONDS = 2 * PARSE_SECONDS
 PARSE_MEMORY_MB = 1024

@@ -50,6 +50,19 @@ def test_an_honest_reader_waiting_past_its_cpu_budget_is_not_refused():
     assert bounded.run(nap, 1.5, seconds=1) == 1.5
 
 
+def test_a_reader_kept_waiting_past_the_clock_is_told_the_site_is_busy_not_that_the_file_is_bad():
+    # The clock ran out while the child hardly computed (on a loaded server it waits for a core):
+    # the organizer is asked to try again, not told the file is abnormal.
+    with pytest.raises(bounded.Busy, match="系统正忙，文件在 2 秒内未能读完（并非文件有误）"):
+        bounded.run(nap, 30, seconds=1, wall=2)
+
+
+def test_the_reader_runs_only_on_cpu_time_the_site_leaves_unused():
+    import os
+
+    assert bounded.run(os.sched_getscheduler, 0) == os.SCHED_IDLE
+
+
 def test_a_parser_that_grows_past_its_memory_budget_is_stopped():
     with pytest.raises(bounded.BudgetExceeded, match="文件处理所需内存超过 256 MB"):
         bounded.run(hungry, memory_mb=256)

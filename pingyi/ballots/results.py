@@ -9,13 +9,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from pingyi.accounts.access import scope_unit
-from pingyi.lib import xlsx
+from pingyi.lib import textsize, xlsx
 from pingyi.lib.downloads import attachment
 from pingyi.lib.gongwen import GongwenDocument
 from pingyi.reviews.access import get_review_or_404
 from pingyi.reviews.models import Review, Stage
 
-from . import textsize
 from .actions import appraisee_key
 from .count.record import RecordError
 from .models import MIN_GROUP_BALLOTS, Publication

@@ -16,9 +16,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from pingyi.lib import textsize
 from pingyi.reviews.models import Review
 
-from . import actions, codes, textsize
+from . import actions, codes
 from .actions import BallotError, appraisee_key, form_for
 
 

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pingyi.accounts.context_processors.role",
                 "pingyi.accounts.context_processors.organization",
+                "pingyi.lib.textsize.context",
             ],
         },
     },

@@ -4,7 +4,7 @@
   "use strict";
 
   // 大字: applied at once and kept in a cookie holding only "large", which the server reads
-  // to draw the next page large from its first byte (ballots/textsize.py). No round trip,
+  // to draw the next page large from its first byte (lib/textsize.py). No round trip,
   // so nothing chosen on the ballot is lost.
   var textForm = document.getElementById("textsize");
   if (textForm) {

@@ -14,10 +14,13 @@ and, around many do_index_texts calls of one import (thousands of reports), `bul
 """
 
 import hashlib
+import multiprocessing
+import os
 import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from django.db import transaction
@@ -177,31 +180,97 @@ class _Writer:
         self.pending = []
 
 
-def _index(*, title: str, text: str, kind: str, author: str, user, writer: _Writer) -> tuple[Document, bool]:
-    """Store and fingerprint one text; for corpus texts, (the existing copy, True) if it is one."""
+def _index(
+    *, title: str, text: str, kind: str, author: str, user, writer: _Writer, ready: tuple | None = None
+) -> tuple[Document, bool]:
+    """Store and fingerprint one text; for corpus texts, (the existing copy, True) if it is one.
+
+    `ready`: a report's (norm, skipped, hashes, positions, distinct count, digest), computed by a
+    bulk build's worker (`_fingerprinted`)."""
     corpus = kind in Document.CORPUS_KINDS
     if corpus:
         # Duplicates and a site's repeated lines are looked up in what is already written.
         writer.flush()
-    lines = engine.split_lines(text)
-    keys = engine.line_keys(text, lines)
-    prepared = engine.prepare(text, frequent_lines=writer.frequent(keys), lines=lines)
-    if not prepared.norm:
-        raise DupcheckError("没有可检测的文字。")
-    hashes, positions = engine.fingerprint_arrays(prepared.norm)
-    distinct = set(hashes.tolist())
-    norm_hash = _digest(prepared.norm)
+    if ready is None:
+        lines = engine.split_lines(text)
+        keys = engine.line_keys(text, lines)
+        prepared = engine.prepare(text, frequent_lines=writer.frequent(keys), lines=lines)
+        if not prepared.norm:
+            raise DupcheckError("没有可检测的文字。")
+        hashes, positions = engine.fingerprint_arrays(prepared.norm)
+        distinct = set(hashes.tolist())
+        norm, skipped, count, norm_hash = (
+            prepared.norm,
+            prepared.skipped,
+            len(distinct),
+            _digest(prepared.norm),
+        )
+    else:
+        keys, distinct = [], None
+        norm, skipped, hashes, positions, count, norm_hash = ready
     if corpus:
         existing = _near_duplicate(norm_hash, distinct)
         if existing is not None:
             return existing, True
     doc = Document(
         title=(title or "未命名").strip()[:200], kind=kind, author=(author or "").strip()[:200], text=text,
-        norm=prepared.norm, norm_hash=norm_hash, skipped=[list(r) for r in prepared.skipped],
-        fingerprint_count=len(distinct), indexed=True, created_by=user,
+        norm=norm, norm_hash=norm_hash, skipped=[list(r) for r in skipped],
+        fingerprint_count=count, indexed=True, created_by=user,
     )  # fmt: skip
     writer.add(doc, hashes, positions, keys)  # saved, with its rows, at the writer's next flush
     return doc, False
+
+
+def _fingerprinted(texts: list[str], frequent: frozenset) -> list[tuple | None]:
+    """What `_index` computes of each report's text, in a worker process: (norm, skipped, hashes,
+    positions, distinct count, digest), None for a text with nothing to check. `frequent`: the
+    corpus's frequent short lines (the same answer as `_Writer.frequent` for the text's own)."""
+    out = []
+    for text in texts:
+        prepared = engine.prepare(text, frequent_lines=frequent)
+        if not prepared.norm:
+            out.append(None)
+            continue
+        hashes, positions = engine.fingerprint_arrays(prepared.norm)
+        count, norm_hash = len(set(hashes.tolist())), _digest(prepared.norm)
+        out.append((prepared.norm, prepared.skipped, hashes, positions, count, norm_hash))
+    return out
+
+
+class _Workers:
+    """Processes that normalise and fingerprint reports while this one writes (a bulk build only).
+
+    Forked: they inherit the engine's tables and never touch the database connection."""
+
+    TEXTS_PER_TASK = 25
+
+    def __init__(self, processes: int):
+        self.pool = multiprocessing.get_context("fork").Pool(processes)
+
+    def fingerprinted(self, texts: list[str]):
+        frequent = frozenset()
+        if CorpusLine.objects.exists():
+            frequent = frozenset(
+                CorpusLine.objects.values("hash")
+                .annotate(n=Count("document", distinct=True))
+                .filter(n__gte=engine.FREQUENT_LINE_DOCS)
+                .values_list("hash", flat=True)
+            )
+        step = self.TEXTS_PER_TASK
+        tasks = [(texts[i : i + step], frequent) for i in range(0, len(texts), step)]
+        for chunk in self.pool.imap(_fingerprinted_task, tasks):
+            yield from chunk
+
+    def close(self):
+        self.pool.close()
+        self.pool.join()
+
+
+def _fingerprinted_task(task):
+    return _fingerprinted(*task)
+
+
+_workers: "_Workers | None" = None
 
 
 def do_index_document(
@@ -235,12 +304,26 @@ def do_index_document(
 
 
 @contextmanager
-def bulk_indexing():
+def bulk_indexing(processes: int | None = None):
     """Index many texts in one transaction, keying the fingerprint table once at the end
     (`bulk.deferred_index`): for an import of thousands of reports at once, not for one document.
-    Checks wait until it is done (the table is locked on PostgreSQL, unkeyed meanwhile)."""
+    Checks wait until it is done (the table is locked on PostgreSQL, unkeyed meanwhile).
+
+    Reports are normalised and fingerprinted by `processes` worker processes (default: one per
+    core, at most 4; 0: none) while this one stores them."""
+    global _workers
+    if processes is None:
+        processes = min(os.cpu_count() or 1, 4)
     with transaction.atomic(), bulk.deferred_index():
-        yield
+        if _workers is not None or processes < 1:
+            yield
+            return
+        _workers = _Workers(processes)
+        try:
+            yield
+        finally:
+            workers, _workers = _workers, None
+            workers.close()
 
 
 def do_rebuild_index(*, user=None, request=None) -> int:
@@ -264,12 +347,18 @@ def do_index_texts(
     """
     kind = _kind(kind)
     summary = ImportSummary()
+    items = list(items)
+    # In a bulk build, reports are prepared by the workers; otherwise each text as it is indexed.
+    parallel = _workers is not None and kind not in Document.CORPUS_KINDS
+    ready = _workers.fingerprinted([text for _, text, _ in items]) if parallel else repeat(None)
     with transaction.atomic():
         writer = _Writer()
-        for title, text, author in items:
+        for (title, text, author), prepared in zip(items, ready, strict=False):  # ready may repeat
             try:
+                if parallel and prepared is None:
+                    raise DupcheckError("没有可检测的文字。")
                 doc, collapsed = _index(
-                    title=title, text=text, kind=kind, author=author, user=user, writer=writer
+                    title=title, text=text, kind=kind, author=author, user=user, writer=writer, ready=prepared
                 )
             except DupcheckError as exc:
                 raise CorpusRejected([(title, str(exc))]) from None

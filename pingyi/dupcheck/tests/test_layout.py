@@ -138,3 +138,33 @@ def test_the_reindex_command_rebuilds_a_damaged_index():
     result = actions.do_check_text(title="新报告", text=own[:100] + source_text[:200] + policy_text[:100])
     assert {p["document"]: p["class"] for p in result.passages} == {source.pk: "copied", policy.pk: "policy"}
     assert AuditEvent.objects.filter(action="dupcheck_rebuild").count() == 1
+
+
+@pytest.mark.django_db
+def test_reports_prepared_by_worker_processes_are_stored_as_prepared_in_process():
+    rng = random.Random(35)
+    site_line = "本站推荐：更多精彩范文请访问某某范文网"
+    corpus = [
+        (f"范文{i}", f"{random_text(rng, 300)}\n{site_line}\n{random_text(rng, 200)}", "某某范文网")
+        for i in range(5)
+    ]
+    actions.do_index_texts(corpus, kind="template", refresh=False)
+    reports = [
+        (f"报告{i}", f"{random_text(rng, 400)}\n{site_line}\n{random_text(rng, 300)}", f"单位{i}")
+        for i in range(6)
+    ]
+    reports.append(("繁体报告", "經濟發展取得新成效。" + random_text(rng, 300), "单位9"))
+    stored = {}
+    for processes in (2, 0):
+        with actions.bulk_indexing(processes=processes):
+            added = actions.do_index_texts(reports, kind="report", refresh=False).added
+        stored[processes] = [
+            (d.title, d.norm, d.skipped, d.norm_hash, d.fingerprint_count)
+            for d in Document.objects.filter(pk__in=[d.pk for d in added]).order_by("id")
+        ]
+    assert stored[2] == stored[0]
+    # The site's line, frequent in the corpus, is left out of the reports' text as page furniture.
+    line = engine.normalise(site_line)
+    assert all(line not in norm for _, norm, _, _, _ in stored[2][:6])
+    assert line in engine.prepare(reports[0][1]).norm  # as it would be, without the corpus
+    assert _rows(Fingerprint) == _expected(Document.objects.all())

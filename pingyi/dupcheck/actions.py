@@ -373,6 +373,7 @@ def do_index_texts(
             detail={"added": [d.pk for d in summary.added],
                     "collapsed": [[t, d.pk] for t, d in summary.collapsed]},
         )  # fmt: skip
+    bulk.checkpoint()  # in a bulk build, out of this batch's savepoint
     if refresh and kind in Document.CORPUS_KINDS and summary.added:
         summary.refreshed = do_refresh_stale_results(user=user, request=request, seconds=refresh_seconds)
         summary.stale = CheckResult.objects.stale().count()

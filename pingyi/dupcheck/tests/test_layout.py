@@ -1,5 +1,6 @@
 """The fingerprint table keyed by hash (migration 0006), its bulk build, and the move to it."""
 
+import contextlib
 import io
 import random
 
@@ -168,3 +169,22 @@ def test_reports_prepared_by_worker_processes_are_stored_as_prepared_in_process(
     assert all(line not in norm for _, norm, _, _, _ in stored[2][:6])
     assert line in engine.prepare(reports[0][1]).norm  # as it would be, without the corpus
     assert _rows(Fingerprint) == _expected(Document.objects.all())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("run_rows", [bulk._Load.RUN_ROWS, 500])
+def test_a_batch_rolled_back_inside_a_bulk_build_leaves_no_rows_behind(monkeypatch, run_rows):
+    # With small runs, rows are written between batches too, never inside a batch's savepoint.
+    monkeypatch.setattr(bulk._Load, "RUN_ROWS", run_rows)
+    rng = random.Random(36)
+    with actions.bulk_indexing():
+        kept = actions.do_index_texts(
+            [(f"报告{i}", random_text(rng, 2000), f"单位{i}") for i in range(3)], kind="report"
+        )
+        with contextlib.suppress(RuntimeError), transaction.atomic():
+            actions.do_index_texts([("作废", random_text(rng, 2000), "某单位")], kind="report")
+            raise RuntimeError("这一批撤销")
+        later = actions.do_index_texts([("后来", random_text(rng, 2000), "另一单位")], kind="report")
+    docs = kept.added + later.added
+    assert sorted(Document.objects.values_list("pk", flat=True)) == sorted(d.pk for d in docs)
+    assert _rows(Fingerprint) == _expected(docs)

@@ -26,3 +26,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # PostgreSQL on the same 2-core server, every extra worker added about 0.8 ms of CPU
 # per ballot (context switches), so 2 workers answered 225–250 ballots/s and 4 about 200.
 workers = int(os.environ.get("WEB_CONCURRENCY", max(2, os.cpu_count() or 1)))
+
+
+def post_worker_init(worker):
+    # Each worker's upload readers are forked from a small server process (lib/parse_server.py);
+    # starting it now spares the first upload a second.
+    from pingyi.lib import bounded
+
+    bounded.start_server()

@@ -3,13 +3,14 @@
 A compressed file can be honest about its size and still take minutes and gigabytes to read (a
 workbook declaring millions of shared strings, a .docx whose document.xml inflates to 95 MB, a PDF
 of 30,000 pages). Checks before reading catch what can be seen from outside; this catches the rest:
-the parser runs in a forked child whose address space and CPU time are limited, and which is
+the parser runs in a child process whose address space and CPU time are limited, and which is
 killed when the wall-clock budget (twice the CPU budget) runs out. The web worker waits at most
 that long and answers with a Chinese reason; nothing was written, because parsers only read.
 
-The child must not touch the database (parsers are pure) and leaves with os._exit, so the parent's
-connections and files are left as they were. Where fork is not available, or inside a child
-already, the function runs in-process.
+Children are forked by a small server process (multiprocessing's forkserver, loaded with
+lib/parse_server.py), not by the web worker itself: see there why. So the function and its
+arguments travel pickled. The child must not touch the database (parsers are pure) and leaves
+with os._exit. Where no fork is available, or inside a child already, the function runs in-process.
 
 Only PARSE_SLOTS children run at once on the whole server, across gunicorn's workers and threads
 (a lock file per slot): eight threads each reading a hostile file would otherwise take eight times
@@ -24,6 +25,7 @@ import contextlib
 import fcntl
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import pickle
 import resource
@@ -75,7 +77,7 @@ def run(
 
     `seconds` of CPU; `wall` on the clock (default PARSE_WALL_SECONDS / PARSE_SECONDS × seconds).
     """
-    if _IN_CHILD or "fork" not in multiprocessing.get_all_start_methods():
+    if _IN_CHILD or "forkserver" not in multiprocessing.get_all_start_methods():
         return func(*args)
     wall = seconds * PARSE_WALL_SECONDS / PARSE_SECONDS if wall is None else wall
     with _slot():
@@ -101,7 +103,6 @@ def _slot(slots: int | None = None, wait: float | None = None):
             try:
                 yield
             finally:
-                # Unlocks for the forked child too, which shares the open file description.
                 fcntl.flock(fd, fcntl.LOCK_UN)
                 os.close(fd)
             return
@@ -111,8 +112,21 @@ def _slot(slots: int | None = None, wait: float | None = None):
         pause = min(pause * 2, 0.25)
 
 
+def start_server():
+    """Start the process readers are forked from (about a second), e.g. when a web worker boots,
+    so that the first upload does not wait for it."""
+    _context()
+    multiprocessing.forkserver.ensure_running()
+
+
+def _context():
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pingyi.lib.parse_server"])
+    return context
+
+
 def _run_in_child(func, args, seconds, memory_mb, wall):
-    context = multiprocessing.get_context("fork")
+    context = _context()
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(send, func, args, seconds, memory_mb), daemon=True)
     child.start()

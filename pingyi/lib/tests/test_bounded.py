@@ -57,6 +57,14 @@ def test_a_reader_kept_waiting_past_the_clock_is_told_the_site_is_busy_not_that_
         bounded.run(nap, 30, seconds=1, wall=2)
 
 
+def test_the_reader_is_not_forked_from_the_web_worker():
+    # A child forked from the worker would make the worker copy its heap page by page while the
+    # child lives (lib/parse_server.py): readers come from a server process of their own.
+    import os
+
+    assert bounded.run(os.getppid) not in (os.getpid(), os.getppid())
+
+
 def test_the_reader_runs_only_on_cpu_time_the_site_leaves_unused():
     import os
 

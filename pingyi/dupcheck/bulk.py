@@ -61,6 +61,17 @@ MAIN = Table(TABLE)
 CORPUS = Table(CORPUS_TABLE)
 
 
+def tables_of(apps) -> tuple[Table, Table | None]:
+    """The fingerprint tables as a migration's `apps` has them: before 0006 one table with a corpus
+    column and no corpus table; from 0006 on, the keyed table and the corpus table."""
+    main = Table.of(apps.get_model("dupcheck", "Fingerprint"))
+    try:
+        corpus = Table.of(apps.get_model("dupcheck", "CorpusFingerprint"))
+    except LookupError:
+        corpus = None
+    return main, corpus
+
+
 def create_sql(vendor: str, table: str) -> str:
     if vendor == "postgresql":
         return (

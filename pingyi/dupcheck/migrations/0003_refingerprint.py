@@ -14,27 +14,16 @@ CORPUS_KINDS = ("corpus_template", "corpus_policy")  # Document.CORPUS_KINDS whe
 CHUNK = 200
 
 
-def _tables(apps):
-    """The fingerprint tables as `apps` has them: one table with a corpus column when this migration
-    runs in order; the later layout (0006) when its function is called with today's models."""
-    main = bulk.Table.of(apps.get_model("dupcheck", "Fingerprint"))
-    try:
-        corpus = bulk.Table.of(apps.get_model("dupcheck", "CorpusFingerprint"))
-    except LookupError:
-        corpus = None
-    return main, corpus
-
-
 def refingerprint(apps, schema_editor):
     Document = apps.get_model("dupcheck", "Document")
     Fingerprint = apps.get_model("dupcheck", "Fingerprint")
     Fingerprint.objects.all().delete()
-    if _tables(apps)[1] is not None:
+    if bulk.tables_of(apps)[1] is not None:
         apps.get_model("dupcheck", "CorpusFingerprint").objects.all().delete()
     docs = Document.objects.filter(indexed=True).only("id", "kind", "author", "norm").order_by("id")
     connection = schema_editor.connection if schema_editor is not None else None
     for start in range(0, docs.count(), CHUNK):
-        chunk, rows = list(docs[start : start + CHUNK]), bulk.Rows(*_tables(apps))
+        chunk, rows = list(docs[start : start + CHUNK]), bulk.Rows(*bulk.tables_of(apps))
         for doc in chunk:
             hashes, positions = engine.fingerprint_arrays(doc.norm)
             rows.add(doc.pk, hashes, positions, corpus=doc.kind in CORPUS_KINDS,

@@ -14,19 +14,6 @@ from pingyi.dupcheck import bulk, engine
 
 CORPUS_KINDS = ("corpus_template", "corpus_policy")  # Document.CORPUS_KINDS when this was written
 CHUNK = 200
-
-
-def _tables(apps):
-    """The fingerprint tables as `apps` has them: one table with a corpus column when this migration
-    runs in order; the later layout (0006) when its function is called with today's models."""
-    main = bulk.Table.of(apps.get_model("dupcheck", "Fingerprint"))
-    try:
-        corpus = bulk.Table.of(apps.get_model("dupcheck", "CorpusFingerprint"))
-    except LookupError:
-        corpus = None
-    return main, corpus
-
-
 RECHECK = -1
 
 
@@ -36,13 +23,13 @@ def renormalise(apps, schema_editor):
     CorpusLine = apps.get_model("dupcheck", "CorpusLine")
     CheckResult = apps.get_model("dupcheck", "CheckResult")
     Fingerprint.objects.all().delete()
-    if _tables(apps)[1] is not None:
+    if bulk.tables_of(apps)[1] is not None:
         apps.get_model("dupcheck", "CorpusFingerprint").objects.all().delete()
     CorpusLine.objects.all().delete()
     docs = Document.objects.only("id", "kind", "author", "text", "norm", "indexed").order_by("id")
     connection = schema_editor.connection if schema_editor is not None else None
     for start in range(0, docs.count(), CHUNK):
-        chunk, rows, lines = list(docs[start : start + CHUNK]), bulk.Rows(*_tables(apps)), []
+        chunk, rows, lines = list(docs[start : start + CHUNK]), bulk.Rows(*bulk.tables_of(apps)), []
         for doc in chunk:
             if not doc.norm:  # an ad hoc text: only its digest is stored
                 doc.norm_hash = hashlib.sha256(engine.prepare(doc.text).norm.encode("utf-8")).hexdigest()

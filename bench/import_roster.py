@@ -16,6 +16,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -296,9 +297,14 @@ def main():
         "units": len(units),
         "load_average_at_start": [round(x, 1) for x in os.getloadavg()],
         "layouts": {layout: _run_or_say(layout, units, cadres, args) for layout in layouts},
+        "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
+    from django.db import connections
+
+    connections.close_all()
+    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file, some 13 MB a run
 
 
 if __name__ == "__main__":

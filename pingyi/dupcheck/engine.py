@@ -13,15 +13,13 @@ the original character it came from.
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 import heapq
 import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -29,6 +27,8 @@ from typing import Protocol
 import numpy as np
 import opencc
 from numpy.lib.stride_tricks import sliding_window_view
+
+from pingyi.lib import gcpause
 
 # Winnowing: k-grams of K characters, the minimum hash of every W consecutive k-grams is kept.
 # Any copied run of W + K - 1 characters holds one complete window, whose minimum both texts keep.
@@ -894,27 +894,13 @@ def _shifted(m: Match, by: int) -> Match:
     return Match(m.q, m.s + by, m.length, pieces, m.s_length)
 
 
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause the cycle collector for one check.
-
-    A check against a big index makes a few hundred thousand short-lived tuples (postings, seeds),
-    all freed by reference counting when it returns. Each allocation burst triggers the collector,
-    and every few checks a full collection, which walks the whole heap of a Django process: measured
-    on the bench, 50 ms, a third of a check's time at the 95th percentile, for no garbage found.
-    """
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
 def check(text: str, store: Store, *, author: str = "") -> Report:
     """Check `text` against everything in `store`."""
-    with _no_cyclic_gc():
+    # With the cycle collector paused: a check against a big index makes a few hundred thousand
+    # short-lived tuples (postings, seeds), all freed by reference counting when it returns; the
+    # collector's full passes over a Django process's heap found nothing and took 50 ms, a third of
+    # a check's time at the 95th percentile (bench). gcpause nests across a worker's threads.
+    with gcpause.paused():
         return _check(text, store, author)
 
 

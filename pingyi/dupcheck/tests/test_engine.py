@@ -318,7 +318,7 @@ class _FailingStore(MemoryIndex):
 @pytest.mark.parametrize("store", [MemoryIndex, _FailingStore])
 @pytest.mark.parametrize("enabled", [True, False])
 def test_a_check_leaves_the_cycle_collector_as_it_found_it(store, enabled):
-    # The check pauses the collector (engine._no_cyclic_gc): a check that returned or failed with
+    # The check pauses the collector (lib.gcpause, in engine.check): a check that returned or failed with
     # it still paused would leave a server process leaking every reference cycle from then on.
     index = store()
     index.add("s", "乡镇党政正职肩负着谋发展促改革保民生护稳定带队伍的重任")

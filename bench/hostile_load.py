@@ -151,10 +151,11 @@ def _worker_counters(pids: list[int]) -> tuple[float, int]:
     return cpu, faults
 
 
-def run_one(database_url: str, overrides: list[str], pause: float, uploaders: int = 2) -> dict:
+def run_one(database_url: str, overrides: list[str], pause: float, uploaders: int = 2, only=()) -> dict:
     codes = ballots.prepare(database_url)
     session, csrf = organizer_session()
-    files = [(name, url, field, filename, make()) for name, url, field, filename, make in HOSTILE]
+    files = [(name, url, field, filename, make()) for name, url, field, filename, make in HOSTILE
+             if not only or name in only]  # fmt: skip
     rng = random.Random(5)
     port = ballots.free_port()
     requests = [ballots._request(port, urllib.parse.urlencode(ballots.ballot_form(c, rng))) for c in codes]
@@ -170,7 +171,16 @@ def run_one(database_url: str, overrides: list[str], pause: float, uploaders: in
         asyncio.run(ballots._warm(port, int(config["workers"])))
         hostile = [
             threading.Thread(
-                target=_hostile_client, args=(port, session, csrf, files[k::2], stop, seen, pause)
+                target=_hostile_client,
+                args=(
+                    port,
+                    session,
+                    csrf,
+                    files[k % len(files) :] + files[: k % len(files)],
+                    stop,
+                    seen,
+                    pause,
+                ),
             )
             for k in range(uploaders)
         ]
@@ -218,13 +228,14 @@ def main():
     parser.add_argument("--threads", type=int)
     parser.add_argument("--flood", action="store_true", help="each hostile client sends the next at once")
     parser.add_argument("--uploaders", type=int, default=2, help="hostile clients (0: the ballots alone)")
+    parser.add_argument("--only", action="append", default=[], help="this hostile file only (repeatable)")
     args = parser.parse_args()
     overrides = []
     for option in ("worker_class", "workers", "threads"):
         if getattr(args, option) is not None:
             overrides += ["--" + option.replace("_", "-"), str(getattr(args, option))]
     if args.database_url:
-        result = run_one(args.database_url, overrides, 0.0 if args.flood else 1.0, args.uploaders)
+        result = run_one(args.database_url, overrides, 0.0 if args.flood else 1.0, args.uploaders, args.only)
         print(json.dumps(result, ensure_ascii=False))
         return
     ensure_pg_database(PG_URL)
@@ -234,7 +245,7 @@ def main():
     for label, uploaders in (("ballots_alone", 0), ("with_hostile_uploads", args.uploaders)):
         out = subprocess.run(
             [sys.executable, __file__, "--database-url", PG_URL, "--uploaders", str(uploaders),
-             *overrides, *(["--flood"] if args.flood else [])],
+             *overrides, *(["--flood"] if args.flood else []), *(f"--only={name}" for name in args.only)],
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         runs[label] = json.loads(out.stdout.strip().splitlines()[-1])

@@ -9,6 +9,13 @@ bench/ballots_load.py and bench/hostile_load.py, idle machine):
     the same while two clients upload     sync 2×1: 407/s, p99 345 ms   gthread 2×4: 520/s, p99 209 ms
     hostile files (bench/hostile_load)
 
+On 2026-12-04 (bench/hostile_load.py, which now runs the ballots alone and then beside the uploads,
+back to back; readers forked by a forkserver at idle priority), eight pairs on the quiet machine:
+p99 alone 144–742 ms, beside the uploads 177–543 ms (3 of the last 6 pairs within 300 ms); the
+workers' CPU per ballot 1.9–3.9 ms alone and 2.1–4.8 ms beside them, varying as much between runs
+as between the two halves of one. The uploads' own cost in the workers is now small; this VM's
+speed is not steady enough to call the 300 ms target met or missed by a margin.
+
 An earlier measurement (before ballots were written in SQL) found gthread dearer per ballot;
 now both spend about 2 ms of worker CPU per ballot. Sync workers would miss the p99 target of
 300 ms as soon as uploads run beside a vote. Slow clients are buffered by nginx in front (README).

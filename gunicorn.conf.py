@@ -12,7 +12,7 @@ bench/ballots_load.py and bench/hostile_load.py, idle machine):
 On 2026-12-04 (bench/hostile_load.py, which now runs the ballots alone and then beside the uploads,
 back to back; readers forked by a forkserver at idle priority), eight pairs on the quiet machine:
 p99 alone 144–742 ms, beside the uploads 177–543 ms (3 of the last 6 pairs within 300 ms); the
-workers' CPU per ballot 1.9–3.9 ms alone and 2.1–4.8 ms beside them, varying as much between runs
+workers' CPU per ballot 2.1–3.9 ms alone and 2.3–4.8 ms beside them, varying as much between runs
 as between the two halves of one. The uploads' own cost in the workers is now small; this VM's
 speed is not steady enough to call the 300 ms target met or missed by a margin.
 

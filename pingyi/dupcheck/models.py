@@ -173,13 +173,11 @@ def _int_array(values) -> str:
     return "{" + ",".join(map(str, values)) + "}"
 
 
-class Fingerprint(models.Model):
-    """One winnowed k-gram hash of an indexed document, at its position in the normalised text.
-
-    Keyed by (hash, document, position): the key is the index a check reads (on SQLite a WITHOUT
+class FingerprintRow(models.Model):
+    """Keyed by (hash, document, position): the key is the index a check reads (on SQLite a WITHOUT
     ROWID table, the table itself; on PostgreSQL the key's index includes the author key). The
-    table is created by migration 0006, not from this model (see `bulk`); a later change of it
-    must be written the same way, or SQLite's table would become an ordinary one again.
+    tables are created by migration 0006, not from these models (see `bulk`); a later change of them
+    must be written the same way, or SQLite's tables would become ordinary ones again.
     """
 
     pk = models.CompositePrimaryKey("hash", "document", "position")
@@ -187,7 +185,7 @@ class Fingerprint(models.Model):
     # No foreign key in the database: it would be checked for every row written, and the key is
     # not by document. A document's rows are deleted through its fingerprints (bulk.delete_documents).
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="fingerprints", db_index=False, db_constraint=False
+        Document, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     position = models.IntegerField()
     # Copied from the document (engine.author_key): how many different authors hold a hash is
@@ -196,29 +194,23 @@ class Fingerprint(models.Model):
 
     objects = FingerprintQuerySet.as_manager()
 
+    class Meta:
+        abstract = True
+
     def __str__(self):
         return f"{self.document_id}@{self.position}: {self.hash}"
 
 
-class CorpusFingerprint(models.Model):
+class Fingerprint(FingerprintRow):
+    """One winnowed k-gram hash of an indexed document, at its position in the normalised text."""
+
+
+class CorpusFingerprint(FingerprintRow):
     """The fingerprints of the corpus documents (范文, 政策文件, 述职报告模板) again, in their own table.
 
     Which corpus texts hold a hash that thousands of reports hold too is then one probe of a small
     table, where a flag on every row of `Fingerprint` would need a second index over all of them.
     """
-
-    pk = models.CompositePrimaryKey("hash", "document", "position")
-    hash = models.BigIntegerField()
-    document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
-    )
-    position = models.IntegerField()
-    author_key = models.IntegerField(default=0)
-
-    objects = FingerprintQuerySet.as_manager()
-
-    def __str__(self):
-        return f"{self.document_id}@{self.position}: {self.hash}"
 
 
 class CorpusLineQuerySet(models.QuerySet):

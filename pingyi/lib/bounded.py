@@ -165,8 +165,8 @@ def _child(send, func, args, seconds, memory_mb):
     global _IN_CHILD
     _IN_CHILD = True
     _yield_to_the_site()
-    # On top of what the forked process already maps (a Django worker maps hundreds of MB of
-    # address space it never touches), so the budget is what the parser itself may add.
+    # On top of what the process already maps (the forkserver's Django and the readers' modules,
+    # address space the parser never touches), so the budget is what the parser itself may add.
     limit = _mapped_bytes() + memory_mb * 1024 * 1024
     try:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))

@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                         db_constraint=False,
                         db_index=False,
                         on_delete=models.deletion.CASCADE,
-                        related_name="fingerprints",
+                        related_name="+",
                         to="dupcheck.document",
                     ),
                 ),

@@ -1,22 +1,12 @@
 """lib/grid: cells as the readers see them, whatever the file's quirks."""
 
-import io
-
-import openpyxl
-
 from pingyi.lib import grid
+from pingyi.lib.tests.test_xlsx import make_xlsx
 from pingyi.lib.xlsx import MAX_TEXT, TOO_LONG
 
 
 def _xlsx(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "名单"
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return make_xlsx({"名单": rows})
 
 
 def test_cells_are_stripped_of_spaces_and_zero_width_marks_at_their_edges_and_rows_end_at_their_last_value():
